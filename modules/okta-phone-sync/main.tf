@@ -1,0 +1,144 @@
+# The five steps of the Dialpad -> Okta phone sync, each done by one building-block resource:
+#   1. dialpad_okta_user_attribute      the attribute on the Okta user profile
+#   2. dialpad_okta_app_user_attribute  the attribute on the Dialpad app user profile, read from SCIM
+#   3. dialpad_okta_attribute_source    source priority "Override profile source" with this app
+#   4. dialpad_okta_attribute_mapping   Dialpad -> Okta mapping with its push status
+#   5. apply_to_existing_users          "Apply Updates Now" (the mapping resource's reapply)
+# The one console-only step, "Allow Dialpad to source Okta users", is checked here and never done.
+
+locals {
+  app_id       = data.dialpad_okta_app.this.id
+  app_label    = data.dialpad_okta_app.this.label
+  sourcing_on  = data.dialpad_okta_app.this.profile_sourcing_enabled
+  user_type_id = data.dialpad_okta_user_type.this.id
+
+  # Okta accepts a mapping without profile sourcing only when nothing is pushed and no override names the app.
+  sourcing_needed = var.push_status == "PUSH" || var.override_profile_source
+
+  console_steps = <<-EOT
+    The Okta app "${coalesce(var.app_label, var.app_id, "Dialpad")}" is not a profile source, and Okta has no public API to make it one. An Okta admin must do this once in the Admin Console:
+      Applications > Applications > ${coalesce(var.app_label, "the Dialpad app")} > Provisioning > To Okta > Profile & Lifecycle Sourcing > Edit >
+      check "Allow ${coalesce(var.app_label, "Dialpad")} to source Okta users", set "When a user is deactivated in the app" to "Do Nothing", Save.
+    Then open Profile Sources (Directory > Profile Sources) and keep this app at the bottom of the priority list: it must not be the only profile source.
+    Or set require_profile_sourcing = false together with push_status = "DONT_PUSH" and override_profile_source = false.
+  EOT
+}
+
+data "dialpad_okta_app" "this" {
+  id    = var.app_id
+  label = var.app_id == null ? var.app_label : null
+
+  lifecycle {
+    precondition {
+      condition     = (var.app_id == null) != (var.app_label == null)
+      error_message = "Give exactly one of app_id and app_label (got ${var.app_id == null && var.app_label == null ? "neither" : "both"})."
+    }
+    precondition {
+      condition     = var.require_profile_sourcing || !(var.push_status == "PUSH" || var.override_profile_source)
+      error_message = "require_profile_sourcing = false is only valid with push_status = \"DONT_PUSH\" and override_profile_source = false: Okta refuses a pushed mapping or a source override for an app that is not a profile source."
+    }
+  }
+}
+
+data "dialpad_okta_user_type" "this" {
+  name = var.user_type
+}
+
+# Step 1: the attribute on the Okta user profile.
+resource "dialpad_okta_user_attribute" "this" {
+  user_type   = var.user_type
+  name        = var.attribute_name
+  title       = var.display_name
+  description = var.description
+  type        = "string"
+
+  timeouts {
+    create = var.timeouts.create
+    read   = var.timeouts.read
+    update = var.timeouts.update
+    delete = var.timeouts.delete
+  }
+
+  lifecycle {
+    precondition {
+      condition     = !var.require_profile_sourcing || local.sourcing_on
+      error_message = local.console_steps
+    }
+  }
+}
+
+# Step 2: the attribute on the app user profile, filled from the Dialpad SCIM record.
+resource "dialpad_okta_app_user_attribute" "this" {
+  app_id             = local.app_id
+  name               = var.attribute_name
+  title              = var.display_name
+  description        = var.description
+  type               = "string"
+  external_name      = var.external_name
+  external_namespace = var.external_namespace
+
+  timeouts {
+    create = var.timeouts.create
+    read   = var.timeouts.read
+    update = var.timeouts.update
+    delete = var.timeouts.delete
+  }
+
+  lifecycle {
+    precondition {
+      condition     = !var.require_profile_sourcing || local.sourcing_on
+      error_message = local.console_steps
+    }
+  }
+}
+
+# Step 3: source priority "Override profile source" with this app, so users mastered by an HR app
+# still get their number (and only this attribute is taken from Dialpad). Destroy returns it to inherit.
+resource "dialpad_okta_attribute_source" "this" {
+  count = var.override_profile_source ? 1 : 0
+
+  user_type      = var.user_type
+  attribute_name = dialpad_okta_user_attribute.this.name
+  master_type    = "OVERRIDE"
+  priority       = [local.app_id]
+
+  timeouts {
+    create = var.timeouts.create
+    read   = var.timeouts.read
+    update = var.timeouts.update
+    delete = var.timeouts.delete
+  }
+}
+
+# Steps 4 and 5: the Dialpad -> Okta mapping of this one property (other properties of the mapping are
+# never touched), and "Apply Updates Now" when asked. It waits for the source override so that the
+# first reapply already reaches HR-sourced users, and is removed first on destroy.
+resource "dialpad_okta_attribute_mapping" "this" {
+  source_id = local.app_id
+  target_id = local.user_type_id
+
+  properties = {
+    (dialpad_okta_user_attribute.this.name) = {
+      expression  = "appuser.${dialpad_okta_app_user_attribute.this.name}"
+      push_status = var.push_status
+    }
+  }
+
+  apply_to_existing_users = var.apply_to_existing_users
+
+  timeouts {
+    create = var.timeouts.create
+    read   = var.timeouts.read
+    update = var.timeouts.update
+    delete = var.timeouts.delete
+  }
+
+  depends_on = [dialpad_okta_attribute_source.this]
+
+  lifecycle {
+    precondition {
+      condition     = !local.sourcing_needed || local.sourcing_on
+      error_message = local.console_steps
+    }
+  }
+}
