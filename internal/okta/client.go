@@ -1,17 +1,31 @@
 // Package okta is the only package that talks to okta-sdk-golang/v5. It builds a safe SDK
 // configuration, owns the one http.RoundTripper every call goes through, translates Okta errors,
 // and offers one finder per API object plus the writers the resources use.
+//
+// Calls go through the SDK where its models carry what we need. A few go through doJSON, over the
+// same *http.Client and transport: calls the SDK has no method for (mapping reapply), bodies the
+// SDK cannot express (a schema property sent as JSON null to remove it), and objects whose SDK
+// models lose fields or reject valid answers (apps are a discriminated oneOf that fails on sign-on
+// modes the SDK does not know; UserType in v5.0.6 has only an id).
 package okta
 
 import (
+	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v5/okta"
+	goCache "github.com/patrickmn/go-cache"
 )
 
 // AuthMode says how the client authenticates.
@@ -21,6 +35,16 @@ const (
 	AuthModeAPIToken   AuthMode = "SSWS"
 	AuthModePrivateKey AuthMode = "PrivateKey"
 )
+
+// DefaultScopes are requested in OAuth mode when the configuration names none: what the
+// provider's resources and data sources need, nothing more.
+var DefaultScopes = []string{
+	"okta.apps.read",
+	"okta.users.read",
+	"okta.userTypes.read",
+	"okta.schemas.manage",
+	"okta.profileMappings.manage",
+}
 
 // Config is everything the provider knows about how to reach an org.
 type Config struct {
@@ -32,18 +56,25 @@ type Config struct {
 	Scopes         []string
 	MaxRetries     int
 	MaxBackoff     time.Duration
-	RequestTimeout time.Duration
-	MaxAPICapacity int // percent of each rate-limit bucket this client may use, 1..100
+	RequestTimeout time.Duration // per attempt; retries and waits are bounded by the caller's context
+	MaxAPICapacity int           // percent of each rate-limit bucket this client may use, 1..100
 	Version        string
 }
 
 // Client is a configured Okta client shared by every resource of one provider instance.
 type Client struct {
-	orgURL *url.URL
-	mode   AuthMode
-	api    *sdk.APIClient
-	http   *http.Client
-	locks  *keyedMutex
+	orgURL   *url.URL
+	mode     AuthMode
+	api      *sdk.APIClient
+	http     *http.Client
+	tr       *transport
+	locks    *keyedMutex
+	cfg      Config
+	clientID string
+	ua       string
+
+	// rawTokens caches the OAuth access token of raw calls (the SDK's cache is unexported).
+	rawTokens *goCache.Cache
 }
 
 // AuthMode reports how the client authenticates (reapply is refused for OAuth callers).
@@ -52,21 +83,116 @@ func (c *Client) AuthMode() AuthMode { return c.mode }
 // OrgURL is the org's base URL, port included.
 func (c *Client) OrgURL() string { return c.orgURL.String() }
 
+// ValidateOrgURL checks an org URL the way NewClient does: absolute, https (http only for a
+// loopback host such as a local emulator), no path, query or credentials.
+func ValidateOrgURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
+		return nil, fmt.Errorf("%q is not an absolute URL such as https://example.okta.com", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("%q uses http://, which is only allowed for a loopback host (127.0.0.1, ::1, localhost); use https:// for an Okta org", raw)
+		}
+	default:
+		return nil, fmt.Errorf("%q must start with https://", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%q must not contain credentials", raw)
+	}
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must be the org's base URL with no path, such as https://example.okta.com", raw)
+	}
+	if strings.Contains(u.Hostname(), "-admin.") {
+		return nil, fmt.Errorf("%q is the Admin Console URL; use the org URL without -admin", raw)
+	}
+	return u, nil
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ValidatePrivateKey checks that pemText is a PEM private key the SDK can sign with (PKCS#1 RSA
+// or PKCS#8 RSA/ECDSA), without saying anything about its contents in the error.
+func ValidatePrivateKey(pemText string) error {
+	block, _ := pem.Decode([]byte(normalizePEM(pemText)))
+	if block == nil {
+		return errors.New("it is not PEM (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)")
+	}
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
+			return errors.New("the RSA PRIVATE KEY block does not parse as PKCS#1")
+		}
+	case "PRIVATE KEY":
+		if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+			return errors.New("the PRIVATE KEY block does not parse as PKCS#8")
+		}
+	default:
+		return fmt.Errorf("PEM block type %q is not a private key (expected PRIVATE KEY or RSA PRIVATE KEY)", block.Type)
+	}
+	return nil
+}
+
+// normalizePEM accepts keys pasted into a single-line variable with literal \n, as the SDK does.
+func normalizePEM(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), `\n`, "\n") }
+
 // NewClient builds a client. It never reads ~/.okta/okta.yaml or OKTA_CLIENT_* variables: every
 // field the SDK could have picked up from them is overwritten with the caller's value.
 func NewClient(_ context.Context, cfg Config) (*Client, error) {
-	u, err := url.Parse(strings.TrimRight(cfg.OrgURL, "/"))
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("okta_org_url %q is not an absolute URL such as https://example.okta.com", cfg.OrgURL)
+	u, err := ValidateOrgURL(cfg.OrgURL)
+	if err != nil {
+		return nil, fmt.Errorf("okta_org_url: %w", err)
 	}
-	mode := AuthModeAPIToken
-	if cfg.APIToken == "" {
+	var mode AuthMode
+	switch {
+	case cfg.APIToken != "" && cfg.ClientID != "":
+		return nil, errors.New("both an API token and OAuth client credentials are set; configure exactly one")
+	case cfg.APIToken != "":
+		mode = AuthModeAPIToken
+	case cfg.ClientID != "":
 		mode = AuthModePrivateKey
+		if cfg.PrivateKey == "" {
+			return nil, errors.New("okta_client_id is set but okta_private_key is empty")
+		}
+		cfg.PrivateKey = normalizePEM(cfg.PrivateKey)
+		if err := ValidatePrivateKey(cfg.PrivateKey); err != nil {
+			return nil, fmt.Errorf("okta_private_key: %w", err)
+		}
+		if len(cfg.Scopes) == 0 {
+			cfg.Scopes = append([]string(nil), DefaultScopes...)
+		}
+	default:
+		return nil, errors.New("no credentials: set okta_api_token, or okta_client_id with okta_private_key")
 	}
-	httpClient := &http.Client{
-		Transport: newTransport(http.DefaultTransport, cfg),
-		Timeout:   cfg.RequestTimeout,
+	if cfg.MaxRetries < 0 { // 0 means "no retries"; the provider supplies its default
+		cfg.MaxRetries = DefaultMaxRetries
 	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = DefaultMaxBackoff
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxAPICapacity <= 0 || cfg.MaxAPICapacity > 100 {
+		cfg.MaxAPICapacity = 100
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+
+	tr := newTransport(http.DefaultTransport, cfg)
+	// No http.Client.Timeout: it would span all retries and rate-limit waits. The transport puts
+	// the timeout on each attempt instead.
+	httpClient := &http.Client{Transport: tr}
 
 	sdkCfg, err := sdk.NewConfiguration(
 		sdk.WithOrgUrl(u.String()),
@@ -81,25 +207,45 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuring the Okta SDK: %w", err)
 	}
-	isolate(sdkCfg, u, cfg, mode)
-	return &Client{orgURL: u, mode: mode, api: sdk.NewAPIClient(sdkCfg), http: httpClient, locks: newKeyedMutex()}, nil
+	isolate(sdkCfg, u, cfg, mode, httpClient)
+	return &Client{
+		orgURL:    u,
+		mode:      mode,
+		api:       sdk.NewAPIClient(sdkCfg),
+		http:      httpClient,
+		tr:        tr,
+		locks:     newKeyedMutex(),
+		cfg:       cfg,
+		clientID:  cfg.ClientID,
+		ua:        sdk.NewUserAgent(sdkCfg).String(),
+		rawTokens: goCache.New(5*time.Minute, 10*time.Minute),
+	}, nil
 }
 
 // isolate overwrites everything the SDK may have read from ~/.okta/okta.yaml, a project .okta.yaml
 // or OKTA_CLIENT_* variables, and restores the port that NewConfiguration drops.
-func isolate(c *sdk.Configuration, u *url.URL, cfg Config, mode AuthMode) {
+//
+// The SDK builds the OAuth token URL as Okta.Client.OrgUrl + "/oauth2/v1/token" and sends the
+// token request through cfg.HTTPClient, so the port survives and our transport sees the request.
+func isolate(c *sdk.Configuration, u *url.URL, cfg Config, mode AuthMode, hc *http.Client) {
 	c.Host = u.Host
 	c.Scheme = u.Scheme
+	c.HTTPClient = hc
+	c.Debug = false // the SDK's debug dumps would log the Authorization header
+	c.CacheManager = nil
 	cl := &c.Okta.Client
 	cl.OrgUrl = u.String()
 	cl.Cache.Enabled = false
 	cl.Proxy.Host, cl.Proxy.Port, cl.Proxy.Username, cl.Proxy.Password = "", 0, "", ""
-	cl.ConnectionTimeout = int64(cfg.RequestTimeout / time.Second)
-	cl.RequestTimeout = int64(cfg.RequestTimeout / time.Second)
+	// Timeouts are per attempt in our transport; the SDK's would span our retries.
+	cl.ConnectionTimeout = 0
+	cl.RequestTimeout = 0
 	cl.RateLimit.MaxRetries = 0
+	cl.RateLimit.MaxBackoff = 0
 	cl.RateLimit.Enable = false
 	cl.Token, cl.ClientId, cl.Scopes, cl.PrivateKey, cl.PrivateKeyId = "", "", nil, "", ""
 	cl.JWK, cl.EncryptionType, cl.ClientAssertion = "", "", ""
+	c.Okta.Testing.DisableHttpsCheck = u.Scheme == "http"
 	c.PrivateKeySigner = nil
 	switch mode {
 	case AuthModeAPIToken:
@@ -116,3 +262,121 @@ func isolate(c *sdk.Configuration, u *url.URL, cfg Config, mode AuthMode) {
 		c.Context = context.Background()
 	}
 }
+
+// authorize sets the Authorization header of a raw request the way the SDK would. In OAuth mode
+// it uses the SDK's own private-key JWT flow (same token endpoint, same transport) with a token
+// cache of our own.
+func (c *Client) authorize(req *http.Request) error {
+	switch c.mode {
+	case AuthModeAPIToken:
+		req.Header.Set("Authorization", "SSWS "+c.cfg.APIToken)
+		return nil
+	default:
+		u := *req.URL
+		u.RawQuery = ""
+		auth := sdk.NewPrivateKeyAuth(sdk.PrivateKeyAuthConfig{
+			TokenCache:   c.rawTokens,
+			HttpClient:   c.http,
+			PrivateKey:   c.cfg.PrivateKey,
+			PrivateKeyId: c.cfg.PrivateKeyID,
+			ClientId:     c.cfg.ClientID,
+			OrgURL:       c.orgURL.String(),
+			UserAgent:    c.ua,
+			Scopes:       c.cfg.Scopes,
+			Req:          req,
+		})
+		return auth.Authorize(req.Method, u.String())
+	}
+}
+
+// doJSON sends one raw call through the shared transport: path is relative to the org URL, body
+// (if not nil) is sent as JSON — a json.RawMessage or []byte is sent as is, which is how a caller
+// sends an explicit null — and a 2xx answer is decoded into out (if not nil). Error answers come
+// back as *APIError. Retries, rate limits and logging are the transport's.
+func (c *Client) doJSON(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	_, err := c.doJSONHeader(ctx, method, path, query, body, out)
+	return err
+}
+
+// doJSONHeader is doJSON that also returns the answer's headers (for Link pagination).
+func (c *Client) doJSONHeader(ctx context.Context, method, path string, query url.Values, body, out any) (http.Header, error) {
+	u := *c.orgURL
+	u.Path = path
+	u.RawQuery = query.Encode()
+	var rd io.Reader
+	if body != nil {
+		var b []byte
+		switch v := body.(type) {
+		case json.RawMessage:
+			b = v
+		case []byte:
+			b = v
+		default:
+			var err error
+			if b, err = json.Marshal(body); err != nil {
+				return nil, fmt.Errorf("encoding %s %s: %w", method, path, err)
+			}
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("User-Agent", c.ua)
+	if err := c.authorize(req); err != nil {
+		return nil, c.translate(err, nil, "", "")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.Header, fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode >= 300 {
+		return resp.Header, parseAPIError(resp.StatusCode, method, path, b)
+	}
+	if out != nil && len(bytes.TrimSpace(b)) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			return resp.Header, fmt.Errorf("decoding the answer to %s %s: %w", method, path, err)
+		}
+	}
+	return resp.Header, nil
+}
+
+// nextCursor returns the `after` value of the rel="next" Link, or "" on the last page.
+func nextCursor(h http.Header) string {
+	for _, l := range h.Values("Link") {
+		for _, part := range strings.Split(l, ",") {
+			segs := strings.Split(part, ";")
+			if len(segs) < 2 {
+				continue
+			}
+			isNext := false
+			for _, s := range segs[1:] {
+				if strings.ReplaceAll(strings.TrimSpace(s), `"`, "") == "rel=next" {
+					isNext = true
+				}
+			}
+			if !isNext {
+				continue
+			}
+			raw := strings.Trim(strings.TrimSpace(segs[0]), "<>")
+			if u, err := url.Parse(raw); err == nil {
+				return u.Query().Get("after")
+			}
+		}
+	}
+	return ""
+}
+
+// maxPages bounds every paginated listing, so a server that keeps answering with a next link
+// cannot keep a plan running forever.
+const maxPages = 1000
