@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*userTypeDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*userTypeDataSource)(nil)
+)
+
+// NewUserTypeDataSource is the constructor of data "dialpad_okta_user_type".
+func NewUserTypeDataSource() datasource.DataSource { return &userTypeDataSource{} }
+
+type userTypeDataSource struct {
+	client *okta.Client
+}
+
+type userTypeDataSourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	DisplayName types.String `tfsdk:"display_name"`
+	SchemaID    types.String `tfsdk:"schema_id"`
+}
+
+func (d *userTypeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_okta_user_type"
+}
+
+func (d *userTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up an Okta user type by `name` (default `default`, the org's default user type) or `id`, " +
+			"and gives the id of its profile schema.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "User type id (e.g. `oty1a2b3c...`). Conflicts with `name`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "User type name. When neither `name` nor `id` is given, `default`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"display_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Display name of the user type.",
+			},
+			"schema_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Id of the user type's profile schema (the last segment of `_links.schema.href`), as used in `/api/v1/meta/schemas/user/{schema_id}`.",
+			},
+		},
+	}
+}
+
+func (d *userTypeDataSource) ConfigValidators(_ context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.Conflicting(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *userTypeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *userTypeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m userTypeDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("Cannot read Okta user type", errNotConfigured)
+		return
+	}
+	key, attr := okta.DefaultUserType, path.Root("name")
+	if id := m.ID.ValueString(); id != "" {
+		key, attr = id, path.Root("id")
+	} else if n := m.Name.ValueString(); n != "" {
+		key = n
+	}
+	ut, err := d.client.FindUserType(ctx, key)
+	if okta.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(attr, "Okta user type not found",
+			fmt.Sprintf("No Okta user type has the name or id %q (Directory -> Profile Editor lists the user types).", key))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Okta user type", fmt.Sprintf("Reading user type %q: %s", key, err))
+		return
+	}
+	m.ID = types.StringValue(ut.ID)
+	m.Name = types.StringValue(ut.Name)
+	m.DisplayName = types.StringValue(ut.DisplayName)
+	m.SchemaID = types.StringValue(ut.SchemaID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
