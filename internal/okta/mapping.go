@@ -1,0 +1,509 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Push statuses of a mapping property: PUSH applies the mapping on user create and update,
+// DONT_PUSH on create only.
+const (
+	PushStatusPush     = "PUSH"
+	PushStatusDontPush = "DONT_PUSH"
+)
+
+// MappingProperty is one target property of a profile mapping.
+type MappingProperty struct {
+	Expression string
+	PushStatus string
+}
+
+// Mapping is the one profile mapping between a source (an app or a user type) and a target.
+// Okta creates mappings itself (when an app is created or a user type added); nobody creates or
+// deletes them through the API, only their properties.
+type Mapping struct {
+	ID         string
+	SourceID   string
+	SourceName string
+	SourceType string // "user" (an Okta user type) or "appuser" (an app)
+	TargetID   string
+	TargetName string
+	TargetType string
+	Properties map[string]MappingProperty
+}
+
+// MappingPropertyExistsError is what creating a property that is already mapped returns: nothing is
+// adopted silently, the user imports it instead.
+type MappingPropertyExistsError struct {
+	MappingID, SourceID, TargetID string
+	Properties                    []string // sorted
+}
+
+func (e *MappingPropertyExistsError) Error() string {
+	return fmt.Sprintf("the Okta mapping %s (%s -> %s) already maps %s. Nothing is adopted silently: remove "+
+		"it in Okta, or bring it under Terraform with\n  terraform import dialpad_okta_attribute_mapping.<name> %s",
+		e.MappingID, e.SourceID, e.TargetID, quoteList(e.Properties),
+		MappingImportID(e.SourceID, e.TargetID, e.Properties))
+}
+
+// MappingImportID is the import ID of properties of the mapping source -> target.
+func MappingImportID(sourceID, targetID string, props []string) string {
+	return sourceID + "/" + targetID + "/" + strings.Join(props, ",")
+}
+
+// ParseMappingImportID splits "<source_id>/<target_id>/<prop>[,<prop>...]".
+func ParseMappingImportID(id string) (sourceID, targetID string, props []string, err error) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return "", "", nil, fmt.Errorf("import ID %q is not <source_id>/<target_id>/<property>[,<property>...]", id)
+	}
+	for _, p := range strings.Split(parts[2], ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return "", "", nil, fmt.Errorf("import ID %q has an empty property name", id)
+		}
+		if !slices.Contains(props, p) {
+			props = append(props, p)
+		}
+	}
+	return parts[0], parts[1], props, nil
+}
+
+// FindMapping returns the mapping source -> target with its properties, or a *NotFoundError when
+// Okta has no such mapping. The list call omits properties, so the mapping is then read by id.
+func (c *Client) FindMapping(ctx context.Context, sourceID, targetID string) (*Mapping, error) {
+	refs, err := c.listMappings(ctx, sourceID, targetID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		// Filter again: the query parameters are a hint an older org may ignore.
+		if r.SourceID == sourceID && r.TargetID == targetID {
+			return c.GetMapping(ctx, r.ID)
+		}
+	}
+	return nil, &NotFoundError{Kind: "mapping", ID: sourceID + " -> " + targetID}
+}
+
+// GetMapping reads one mapping by id, or returns a *NotFoundError.
+func (c *Client) GetMapping(ctx context.Context, mappingID string) (*Mapping, error) {
+	pm, resp, err := c.api.ProfileMappingAPI.GetProfileMapping(ctx, mappingID).Execute()
+	if err != nil {
+		return nil, c.translate(err, resp, "mapping", mappingID)
+	}
+	m := &Mapping{ID: pm.GetId(), Properties: map[string]MappingProperty{}}
+	if s := pm.Source; s != nil {
+		m.SourceID, m.SourceName, m.SourceType = s.GetId(), s.GetName(), s.GetType()
+	}
+	if t := pm.Target; t != nil {
+		m.TargetID, m.TargetName, m.TargetType = t.GetId(), t.GetName(), t.GetType()
+	}
+	if pm.Properties != nil {
+		for k, v := range *pm.Properties {
+			m.Properties[k] = MappingProperty{Expression: v.GetExpression(), PushStatus: v.GetPushStatus()}
+		}
+	}
+	return m, nil
+}
+
+// mappingRef is a mapping as the list call returns it (no properties).
+type mappingRef struct {
+	ID, SourceID, SourceName, SourceType, TargetID, TargetName, TargetType string
+}
+
+// listMappings lists mappings, filtered by source and/or target id when not empty.
+func (c *Client) listMappings(ctx context.Context, sourceID, targetID string) ([]mappingRef, error) {
+	var out []mappingRef
+	after := ""
+	for page := 0; page < maxPages; page++ {
+		req := c.api.ProfileMappingAPI.ListProfileMappings(ctx).Limit(200)
+		if sourceID != "" {
+			req = req.SourceId(sourceID)
+		}
+		if targetID != "" {
+			req = req.TargetId(targetID)
+		}
+		if after != "" {
+			req = req.After(after)
+		}
+		batch, resp, err := req.Execute()
+		if err != nil {
+			return nil, fmt.Errorf("listing Okta mappings: %w", c.translate(err, resp, "", ""))
+		}
+		for _, l := range batch {
+			r := mappingRef{ID: l.GetId()}
+			if s := l.Source; s != nil {
+				r.SourceID, r.SourceName, r.SourceType = s.GetId(), s.GetName(), s.GetType()
+			}
+			if t := l.Target; t != nil {
+				r.TargetID, r.TargetName, r.TargetType = t.GetId(), t.GetName(), t.GetType()
+			}
+			out = append(out, r)
+		}
+		if resp == nil || resp.Response == nil || len(batch) == 0 {
+			return out, nil
+		}
+		if after = nextCursor(resp.Header); after == "" {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("listing Okta mappings: more than %d pages", maxPages)
+}
+
+// CreateMappingProperties adds props to the mapping source -> target. It refuses (with a
+// *MappingPropertyExistsError) when any of them is already mapped, checked once before its first
+// write; after an ambiguous failure of its own write it accepts what Okta shows if it matches.
+func (c *Client) CreateMappingProperties(ctx context.Context, sourceID, targetID string, props map[string]MappingProperty) (*Mapping, error) {
+	return c.writeMapping(ctx, sourceID, targetID, props, nil, true)
+}
+
+// UpdateMappingProperties sets props and removes the properties named in remove, leaving every
+// other property of the mapping as it is.
+func (c *Client) UpdateMappingProperties(ctx context.Context, sourceID, targetID string, props map[string]MappingProperty, remove []string) (*Mapping, error) {
+	return c.writeMapping(ctx, sourceID, targetID, props, remove, false)
+}
+
+// DeleteMappingProperties removes the named properties (and only those) from the mapping. A
+// mapping or property that is already gone counts as deleted.
+func (c *Client) DeleteMappingProperties(ctx context.Context, sourceID, targetID string, names []string) error {
+	_, err := c.writeMapping(ctx, sourceID, targetID, nil, names, false)
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// writeMapping is every mapping write: under the mapping's lock it reads the whole mapping, posts
+// a partial update holding only the caller's properties (a removed property is sent as JSON null,
+// which the SDK's typed models cannot express, hence the raw call), then reads back until Okta
+// shows the result. Okta may answer 200 and drop the write (a write too soon after the previous
+// one) or show it late (eventual consistency), so the post is repeated until the read-back
+// matches or ctx (the resource's timeout) ends.
+func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, set map[string]MappingProperty, remove []string, create bool) (*Mapping, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		// Callers pass the resource's timeout; this only bounds a caller that forgot.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 20*time.Minute)
+		defer cancel()
+	}
+	found, err := c.FindMapping(ctx, sourceID, targetID)
+	if err != nil {
+		return nil, err
+	}
+	unlock := c.locks.Lock("mapping:" + found.ID)
+	defer unlock()
+
+	// Re-read under the lock: another resource of this provider may have written meanwhile.
+	m, err := c.GetMapping(ctx, found.ID)
+	if err != nil {
+		return nil, err
+	}
+	if create {
+		var exist []string
+		for name := range set {
+			if _, ok := m.Properties[name]; ok {
+				exist = append(exist, name)
+			}
+		}
+		if len(exist) > 0 {
+			sort.Strings(exist)
+			return nil, &MappingPropertyExistsError{MappingID: m.ID, SourceID: sourceID, TargetID: targetID, Properties: exist}
+		}
+	}
+	if mappingShows(m, set, remove) {
+		return m, nil
+	}
+
+	body := mappingPatch(set, remove)
+	path := "/api/v1/mappings/" + url.PathEscape(m.ID)
+	var lastErr error
+	for round := 0; ; round++ {
+		err := c.doJSON(ctx, http.MethodPost, path, nil, body, nil)
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return nil, mappingTimeout(ctx, m, set, remove, err)
+		case !isAmbiguous(err):
+			return nil, c.translate(err, nil, "mapping", m.ID)
+		default:
+			// Okta may have applied it before failing: the read-back decides.
+			lastErr = err
+		}
+		// Poll with a growing interval; repost after a few polls (the write may have been dropped).
+		for poll := 0; poll < 3; poll++ {
+			if err := sleepCtx(ctx, mappingBackoff(round, poll)); err != nil {
+				return nil, mappingTimeout(ctx, m, set, remove, lastErr)
+			}
+			got, err := c.GetMapping(ctx, m.ID)
+			if err != nil {
+				if IsNotFound(err) {
+					return nil, err
+				}
+				if ctx.Err() != nil {
+					return nil, mappingTimeout(ctx, m, set, remove, lastErr)
+				}
+				lastErr = err
+				continue
+			}
+			m = got
+			if mappingShows(m, set, remove) {
+				return m, nil
+			}
+		}
+	}
+}
+
+// mappingPatch is the partial-update body: set properties as objects, removed ones as null.
+func mappingPatch(set map[string]MappingProperty, remove []string) map[string]any {
+	props := map[string]any{}
+	for name, p := range set {
+		v := map[string]any{"expression": p.Expression}
+		if p.PushStatus != "" {
+			v["pushStatus"] = p.PushStatus
+		}
+		props[name] = v
+	}
+	for _, name := range remove {
+		if _, ok := set[name]; !ok {
+			props[name] = nil
+		}
+	}
+	return map[string]any{"properties": props}
+}
+
+// mappingShows reports whether m holds every property of set as given and none of remove.
+func mappingShows(m *Mapping, set map[string]MappingProperty, remove []string) bool {
+	for name, want := range set {
+		got, ok := m.Properties[name]
+		if !ok || got.Expression != want.Expression {
+			return false
+		}
+		if want.PushStatus != "" && got.PushStatus != want.PushStatus {
+			return false
+		}
+	}
+	for _, name := range remove {
+		if _, inSet := set[name]; inSet {
+			continue
+		}
+		if _, ok := m.Properties[name]; ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mappingBackoff is the wait before read-back poll `poll` of write round `round`: 100, 200, 400 ms
+// in the first round, each later round doubling its start, capped at 2 s. Three polls per round
+// keep a dropped write from costing more than a few hundred milliseconds while Okta is fast.
+func mappingBackoff(round, poll int) time.Duration {
+	d := 100 * time.Millisecond << min(round+poll, 5)
+	return min(d, 2*time.Second)
+}
+
+func mappingTimeout(ctx context.Context, m *Mapping, set map[string]MappingProperty, remove []string, last error) error {
+	var want []string
+	for name := range set {
+		want = append(want, name)
+	}
+	want = append(want, remove...)
+	sort.Strings(want)
+	msg := fmt.Sprintf("Okta did not show the write of %s on mapping %s (%s -> %s) before the timeout (%v)",
+		quoteList(want), m.ID, m.SourceID, m.TargetID, ctx.Err())
+	if last != nil {
+		return fmt.Errorf("%s; last error: %w", msg, last)
+	}
+	return errors.New(msg + "; every write was answered with success but not visible when read back (lost updates or slow consistency); retry, or raise the resource's timeouts")
+}
+
+// isAmbiguous reports whether a failed write may nevertheless have been applied (5xx, 429 after
+// retries, a connection that failed after sending) as opposed to a definite refusal (4xx).
+func isAmbiguous(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if ae, ok := AsAPIError(err); ok {
+		return ae.Status == 0 || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+	}
+	return true
+}
+
+// ErrReapplyNeedsAPIToken is returned by ReapplyMapping for OAuth clients: Okta answers the
+// reapply call only for API-token (SSWS) callers.
+var ErrReapplyNeedsAPIToken = errors.New("Okta refuses to apply mappings to existing users for OAuth (service app) " +
+	"credentials; only an API token (okta_api_token) may call it")
+
+// ReapplyMapping applies the mapping source -> target to every existing user ("Apply updates
+// now" in the Admin Console). Okta offers it only through an internal endpoint, which the SDK
+// does not cover; it is idempotent, so ambiguous failures are retried until ctx ends.
+func (c *Client) ReapplyMapping(ctx context.Context, sourceID, targetID string) error {
+	if c.AuthMode() != AuthModeAPIToken {
+		return ErrReapplyNeedsAPIToken
+	}
+	q := url.Values{"source": {sourceID}, "target": {targetID}}
+	for attempt := 0; ; attempt++ {
+		err := c.doJSON(ctx, http.MethodPut, "/api/internal/v1/mappings/reapply", q, nil, nil)
+		if err == nil {
+			return nil
+		}
+		if !isAmbiguous(err) || ctx.Err() != nil {
+			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(err, nil, "", ""))
+		}
+		if sleepCtx(ctx, mappingBackoff(attempt, 0)) != nil {
+			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, err)
+		}
+	}
+}
+
+// MappingUse is one place where a mapping uses an attribute.
+type MappingUse struct {
+	MappingID  string
+	SourceID   string
+	SourceName string
+	TargetID   string
+	TargetName string
+	Property   string // the mapping's target property
+	Expression string
+	AsTarget   bool // the attribute is the target property itself; otherwise the expression reads it
+}
+
+func (u MappingUse) String() string {
+	if u.AsTarget {
+		return fmt.Sprintf("mapping %s (%s -> %s) sets it as property %q from %q", u.MappingID, nameOr(u.SourceName, u.SourceID), nameOr(u.TargetName, u.TargetID), u.Property, u.Expression)
+	}
+	return fmt.Sprintf("mapping %s (%s -> %s) reads it in property %q = %q", u.MappingID, nameOr(u.SourceName, u.SourceID), nameOr(u.TargetName, u.TargetID), u.Property, u.Expression)
+}
+
+// MappingsUsingAttribute lists where the mappings use the attribute name of ownerID's profile
+// (ownerID is an app id or a user type id — the id, not "default"): as the target property of a
+// mapping into ownerID, or read by an expression (appuser.name, user.name, source.name) of a
+// mapping out of ownerID. Okta refuses to delete such an attribute; this names the culprits.
+func (c *Client) MappingsUsingAttribute(ctx context.Context, ownerID, name string) ([]MappingUse, error) {
+	var uses []MappingUse
+	into, err := c.listMappings(ctx, "", ownerID)
+	if err != nil {
+		return nil, err
+	}
+	outOf, err := c.listMappings(ctx, ownerID, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range into {
+		if r.TargetID != ownerID {
+			continue
+		}
+		m, err := c.GetMapping(ctx, r.ID)
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if p, ok := m.Properties[name]; ok {
+			uses = append(uses, useOf(m, name, p, true))
+		}
+	}
+	for _, r := range outOf {
+		if r.SourceID != ownerID {
+			continue
+		}
+		m, err := c.GetMapping(ctx, r.ID)
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		for prop, p := range m.Properties {
+			if ExpressionReads(p.Expression, m.SourceType, name) {
+				uses = append(uses, useOf(m, prop, p, false))
+			}
+		}
+	}
+	sort.Slice(uses, func(i, j int) bool {
+		if uses[i].MappingID != uses[j].MappingID {
+			return uses[i].MappingID < uses[j].MappingID
+		}
+		return uses[i].Property < uses[j].Property
+	})
+	return uses, nil
+}
+
+func useOf(m *Mapping, prop string, p MappingProperty, asTarget bool) MappingUse {
+	return MappingUse{MappingID: m.ID, SourceID: m.SourceID, SourceName: m.SourceName, TargetID: m.TargetID,
+		TargetName: m.TargetName, Property: prop, Expression: p.Expression, AsTarget: asTarget}
+}
+
+var identChar = regexp.MustCompile(`[A-Za-z0-9_$]`)
+
+// ExpressionReads reports whether expr reads the source attribute name: `source.name` always,
+// `appuser.name` for an app source, `user.name` for a user type source ("" type: both), outside
+// string literals.
+func ExpressionReads(expr, sourceType, name string) bool {
+	prefixes := []string{"source"}
+	switch sourceType {
+	case "appuser":
+		prefixes = append(prefixes, "appuser")
+	case "user":
+		prefixes = append(prefixes, "user")
+	default:
+		prefixes = append(prefixes, "appuser", "user")
+	}
+	code := blankStringLiterals(expr)
+	for _, pre := range prefixes {
+		ref := pre + "." + name
+		for i := 0; ; {
+			j := strings.Index(code[i:], ref)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(ref)
+			before := start == 0 || (!identChar.MatchString(code[start-1:start]) && code[start-1] != '.')
+			after := end == len(code) || !identChar.MatchString(code[end:end+1])
+			if before && after {
+				return true
+			}
+			i = start + 1
+		}
+	}
+	return false
+}
+
+// blankStringLiterals replaces the contents of '...' and "..." literals with spaces, so that a
+// literal mentioning "user.x" is not taken for a reference.
+func blankStringLiterals(s string) string {
+	b := []byte(s)
+	var quote byte
+	for i := range b {
+		switch {
+		case quote != 0 && b[i] == quote:
+			quote = 0
+		case quote != 0:
+			b[i] = ' '
+		case b[i] == '\'' || b[i] == '"':
+			quote = b[i]
+		}
+	}
+	return string(b)
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func nameOr(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
+}

@@ -1,0 +1,230 @@
+package okta
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeMappings is a minimal stand-in for Okta's mapping endpoints, enough to drive the write
+// loop: partial update with null removal, optional dropped writes and a 503 after commit.
+type fakeMappings struct {
+	mu        sync.Mutex
+	props     map[string]map[string]any
+	dropNext  int // POSTs answered 200 and ignored
+	failAfter int // POSTs applied, then answered 503
+	posts     int
+	bodies    []string
+}
+
+func (f *fakeMappings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == "GET" && r.URL.Path == "/api/v1/mappings":
+		if r.URL.Query().Get("sourceId") == "0oaMissing" {
+			w.Write([]byte(`[]`))
+			return
+		}
+		w.Write([]byte(`[{"id":"prm1","source":{"id":"0oaApp","name":"dialpad","type":"appuser"},"target":{"id":"otyDefault","name":"user","type":"user"}}]`))
+	case r.Method == "GET" && r.URL.Path == "/api/v1/mappings/prm1":
+		json.NewEncoder(w).Encode(map[string]any{"id": "prm1",
+			"source": map[string]any{"id": "0oaApp", "name": "dialpad", "type": "appuser"},
+			"target": map[string]any{"id": "otyDefault", "name": "user", "type": "user"}, "properties": f.props})
+	case r.Method == "POST" && r.URL.Path == "/api/v1/mappings/prm1":
+		f.posts++
+		var body struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		}
+		raw := new(strings.Builder)
+		json.NewDecoder(r.Body).Decode(&body)
+		b, _ := json.Marshal(body)
+		raw.Write(b)
+		f.bodies = append(f.bodies, raw.String())
+		if f.dropNext > 0 {
+			f.dropNext--
+			w.Write([]byte(`{}`))
+			return
+		}
+		for k, v := range body.Properties {
+			if string(v) == "null" {
+				delete(f.props, k)
+				continue
+			}
+			var p map[string]any
+			json.Unmarshal(v, &p)
+			f.props[k] = p
+		}
+		if f.failAfter > 0 {
+			f.failAfter--
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte(`{"errorCode":"E0000009","errorSummary":"Internal Server Error"}`))
+			return
+		}
+		w.Write([]byte(`{}`))
+	default:
+		w.WriteHeader(404)
+		w.Write([]byte(`{"errorCode":"E0000007","errorSummary":"Not found: Resource not found"}`))
+	}
+}
+
+func newFakeMappingClient(t *testing.T, f *fakeMappings) *Client {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "test-token", MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func seedProps() map[string]map[string]any {
+	return map[string]map[string]any{
+		"login": {"expression": "appuser.userName", "pushStatus": "PUSH"},
+		"email": {"expression": "appuser.email", "pushStatus": "DONT_PUSH"},
+	}
+}
+
+func TestMappingWritesOnlyOwnProperties(t *testing.T) {
+	f := &fakeMappings{props: seedProps()}
+	c := newFakeMappingClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	m, err := c.CreateMappingProperties(ctx, "0oaApp", "otyDefault", map[string]MappingProperty{
+		"dialpadPhone": {Expression: "appuser.phone", PushStatus: "PUSH"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != "prm1" || m.Properties["dialpadPhone"].Expression != "appuser.phone" || len(m.Properties) != 3 {
+		t.Fatalf("unexpected mapping after create: %+v", m)
+	}
+	if got := f.bodies[0]; got != `{"properties":{"dialpadPhone":{"expression":"appuser.phone","pushStatus":"PUSH"}}}` {
+		t.Fatalf("create sent %s; want only the owned property", got)
+	}
+
+	_, err = c.CreateMappingProperties(ctx, "0oaApp", "otyDefault", map[string]MappingProperty{"email": {Expression: "x"}})
+	var exists *MappingPropertyExistsError
+	if !errors.As(err, &exists) || !strings.Contains(err.Error(), "terraform import dialpad_okta_attribute_mapping.<name> 0oaApp/otyDefault/email") {
+		t.Fatalf("create of an existing property: got %v", err)
+	}
+
+	if err := c.DeleteMappingProperties(ctx, "0oaApp", "otyDefault", []string{"dialpadPhone"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.bodies[len(f.bodies)-1]; got != `{"properties":{"dialpadPhone":null}}` {
+		t.Fatalf("delete sent %s; want the property as null", got)
+	}
+	if len(f.props) != 2 || f.props["login"] == nil || f.props["email"] == nil {
+		t.Fatalf("other properties were touched: %v", f.props)
+	}
+	posts := f.posts
+	if err := c.DeleteMappingProperties(ctx, "0oaApp", "otyDefault", []string{"dialpadPhone"}); err != nil || f.posts != posts {
+		t.Fatalf("deleting an absent property: err %v, posts %d -> %d (want no write)", err, posts, f.posts)
+	}
+	if err := c.DeleteMappingProperties(ctx, "0oaMissing", "otyDefault", []string{"x"}); err != nil {
+		t.Fatalf("deleting from a missing mapping: %v", err)
+	}
+}
+
+func TestMappingWriteRetriesDroppedAndAmbiguousWrites(t *testing.T) {
+	f := &fakeMappings{props: seedProps(), dropNext: 2}
+	c := newFakeMappingClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := c.UpdateMappingProperties(ctx, "0oaApp", "otyDefault",
+		map[string]MappingProperty{"login": {Expression: "appuser.email", PushStatus: "PUSH"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Properties["login"].Expression != "appuser.email" || f.posts != 3 {
+		t.Fatalf("want the write reposted until visible (3 posts), got %d posts, %+v", f.posts, m.Properties)
+	}
+
+	// Applied, then answered 503: the read-back accepts it as ours.
+	f.failAfter = 1
+	_, err = c.CreateMappingProperties(ctx, "0oaApp", "otyDefault", map[string]MappingProperty{"x": {Expression: "appuser.x", PushStatus: "DONT_PUSH"}})
+	if err != nil {
+		t.Fatalf("create after an ambiguous failure of its own write: %v", err)
+	}
+}
+
+func TestMappingWriteTimesOutWithClearError(t *testing.T) {
+	f := &fakeMappings{props: seedProps(), dropNext: 1 << 30}
+	c := newFakeMappingClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	_, err := c.UpdateMappingProperties(ctx, "0oaApp", "otyDefault", map[string]MappingProperty{"login": {Expression: "appuser.email"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "did not show the write") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestReapplyRefusedForOAuth(t *testing.T) {
+	c := &Client{mode: AuthModePrivateKey}
+	if err := c.ReapplyMapping(context.Background(), "a", "b"); !errors.Is(err, ErrReapplyNeedsAPIToken) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseMappingImportID(t *testing.T) {
+	s, tg, props, err := ParseMappingImportID("0oa1/oty2/a,b,a")
+	if err != nil || s != "0oa1" || tg != "oty2" || strings.Join(props, ",") != "a,b" {
+		t.Fatalf("got %q %q %v %v", s, tg, props, err)
+	}
+	for _, bad := range []string{"", "a/b", "a/b/", "/b/c", "a//c", "a/b/c/d", "a/b/c,,d"} {
+		if _, _, _, err := ParseMappingImportID(bad); err == nil {
+			t.Errorf("ParseMappingImportID(%q) accepted", bad)
+		}
+	}
+}
+
+func TestExpressionReads(t *testing.T) {
+	cases := []struct {
+		expr, typ, name string
+		want            bool
+	}{
+		{"appuser.dialpadPhone", "appuser", "dialpadPhone", true},
+		{"source.dialpadPhone", "user", "dialpadPhone", true},
+		{"user.dialpadPhone", "appuser", "dialpadPhone", false},
+		{"user.dialpadPhone", "user", "dialpadPhone", true},
+		{"appuser.dialpadPhoneExt", "appuser", "dialpadPhone", false},
+		{"xappuser.dialpadPhone", "appuser", "dialpadPhone", false},
+		{"a.appuser.dialpadPhone", "appuser", "dialpadPhone", false},
+		{`"appuser.dialpadPhone"`, "appuser", "dialpadPhone", false},
+		{`String.substringBefore(appuser.dialpadPhone, "@")`, "appuser", "dialpadPhone", true},
+		{`"x" + user.dialpadPhone`, "", "dialpadPhone", true},
+	}
+	for _, c := range cases {
+		if got := ExpressionReads(c.expr, c.typ, c.name); got != c.want {
+			t.Errorf("ExpressionReads(%q, %q, %q) = %v, want %v", c.expr, c.typ, c.name, got, c.want)
+		}
+	}
+}
+
+func TestMappingsUsingAttribute(t *testing.T) {
+	f := &fakeMappings{props: map[string]map[string]any{"dialpadPhone": {"expression": "appuser.phone", "pushStatus": "PUSH"}}}
+	c := newFakeMappingClient(t, f)
+	uses, err := c.MappingsUsingAttribute(context.Background(), "otyDefault", "dialpadPhone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uses) != 1 || !uses[0].AsTarget || uses[0].Property != "dialpadPhone" || !strings.Contains(uses[0].String(), "prm1") {
+		t.Fatalf("target use: %+v", uses)
+	}
+	uses, err = c.MappingsUsingAttribute(context.Background(), "0oaApp", "phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uses) != 1 || uses[0].AsTarget || uses[0].Property != "dialpadPhone" {
+		t.Fatalf("source use: %+v", uses)
+	}
+}
