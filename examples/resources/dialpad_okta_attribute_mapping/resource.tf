@@ -1,0 +1,49 @@
+data "dialpad_okta_app" "dialpad" {
+  label = "Dialpad"
+}
+
+data "dialpad_okta_user_type" "default" {}
+
+# The Okta user attribute that receives the number.
+resource "dialpad_okta_user_attribute" "dialpad_phone" {
+  name  = "dialpadPhone"
+  title = "Dialpad Phone"
+  type  = "string"
+}
+
+# Dialpad (app) -> Okta user: fill dialpadPhone from the app user's phone number. Only this property
+# of the mapping is managed; login, email and every other mapped property are left alone.
+resource "dialpad_okta_attribute_mapping" "dialpad_to_okta" {
+  source_id = data.dialpad_okta_app.dialpad.id
+  target_id = data.dialpad_okta_user_type.default.id
+
+  properties = {
+    # Referencing the attribute's name makes Terraform create the attribute before the mapping and
+    # destroy the mapping property before the attribute (Okta refuses to delete a mapped attribute).
+    (dialpad_okta_user_attribute.dialpad_phone.name) = {
+      expression  = "appuser.dialpadPhone"
+      push_status = "PUSH" # needs Dialpad to be a profile source; "DONT_PUSH" applies on user create only
+    }
+  }
+
+  # "Apply updates now": push the mapping to every existing user after a change (API token only).
+  apply_to_existing_users = true
+
+  timeouts {
+    create = "10m"
+    update = "10m"
+  }
+}
+
+# When the mapping only mentions the attribute inside an expression string, Terraform cannot see the
+# dependency: declare it, so the mapping property is destroyed before the attribute.
+resource "dialpad_okta_attribute_mapping" "okta_to_dialpad" {
+  source_id = data.dialpad_okta_user_type.default.id
+  target_id = data.dialpad_okta_app.dialpad.id
+
+  properties = {
+    workPhone = { expression = "user.dialpadPhone", push_status = "DONT_PUSH" }
+  }
+
+  depends_on = [dialpad_okta_user_attribute.dialpad_phone]
+}
