@@ -1,0 +1,885 @@
+package okta
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Profile schemas. A POST of a schema replaces each property it names whole, and Okta answers 200
+// to a write that a concurrent write then silently undoes. So every writer here reads the whole
+// property, changes only its caller's fields, posts it back under the per-schema lock, and reads it
+// back until the change shows, retrying (within the caller's ctx deadline, which the resources set
+// from their timeouts) on eventual consistency, lost updates, ambiguous failures and Okta's
+// attribute clean-up window.
+//
+// Schemas go over doJSON rather than the SDK's typed models: removing a property needs an explicit
+// JSON null, and posting a property back must not lose what the v5.0.6 models cannot hold (`unique`
+// as Okta's string, numeric enums, `default`, `format`, fields Okta adds later).
+
+// Master types of a user attribute's source priority.
+const (
+	MasterProfileMaster = "PROFILE_MASTER" // inherit from the user's profile source
+	MasterOkta          = "OKTA"
+	MasterOverride      = "OVERRIDE"
+)
+
+// Attribute is one custom attribute of a user type's or an app's user profile schema, in the
+// provider's own terms.
+type Attribute struct {
+	Name              string
+	Title             string
+	Description       string
+	Type              string // string | boolean | number | integer | array
+	ArrayType         string // the items' type when Type is array
+	Required          bool
+	Unique            bool
+	Scope             string // NONE | SELF
+	Permission        string // HIDE | READ_ONLY | READ_WRITE, for the principal SELF
+	Enum              []string
+	OneOf             []EnumChoice
+	MinLength         *int64
+	MaxLength         *int64
+	Pattern           string
+	ExternalName      string
+	ExternalNamespace string
+	Union             bool // app attributes of type array: combine values across group assignments
+
+	// Source is the attribute's source priority. Read only here: only SetAttributeMaster writes it;
+	// the attribute writers keep whatever is stored.
+	Source AttributeSource
+}
+
+// EnumChoice is one {const, title} entry of an attribute's oneOf.
+type EnumChoice struct {
+	Const string
+	Title string
+}
+
+// AttributeSource is a user attribute's source priority ("master"): inherit from the profile
+// source, Okta, or an ordered list of sources. Priority holds app ids, and "OKTA" for an Okta
+// entry of an override list.
+type AttributeSource struct {
+	MasterType string
+	Priority   []string
+}
+
+// AttributeExistsError is what Create returns when the attribute already exists before its first
+// write: nothing is adopted silently. ImportID is what `terraform import` takes.
+type AttributeExistsError struct {
+	Kind     string // "user attribute" | "app user attribute"
+	Name     string
+	Owner    string // `user type "default"` or `app "0oa..."`
+	ImportID string
+}
+
+func (e *AttributeExistsError) Error() string {
+	return fmt.Sprintf("Okta %s %q already exists on %s; it was left unchanged. To manage it with Terraform, import it (import ID %q) instead of creating it",
+		e.Kind, e.Name, e.Owner, e.ImportID)
+}
+
+// AttributeInUseError is what deleting an attribute that a profile mapping still uses returns.
+type AttributeInUseError struct {
+	Name string
+	Uses []MappingUse
+	Err  error // Okta's answer
+}
+
+func (e *AttributeInUseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "attribute %q is still used by a profile mapping, so Okta refuses to delete it:", e.Name)
+	for _, u := range e.Uses {
+		b.WriteString("\n  - ")
+		b.WriteString(u.String())
+	}
+	b.WriteString("\nRemove it from the mapping first. When the mapping is managed in the same configuration, make the" +
+		" mapping resource depend on the attribute (depends_on, or reference the attribute's name) so that Terraform" +
+		" destroys the mapping property before the attribute.")
+	if e.Err != nil {
+		fmt.Fprintf(&b, "\n%v", e.Err)
+	}
+	return b.String()
+}
+
+func (e *AttributeInUseError) Unwrap() error { return e.Err }
+
+// ---- finders ----------------------------------------------------------------------------------
+
+// FindUserAttribute returns the custom attribute name of the user type's profile schema (userType
+// is a user type name or id; "" means "default"), or a *NotFoundError.
+func (c *Client) FindUserAttribute(ctx context.Context, userType, name string) (*Attribute, error) {
+	ref, err := c.userSchemaRef(ctx, userType)
+	if err != nil {
+		return nil, err
+	}
+	return c.findAttribute(ctx, ref, name)
+}
+
+// FindAppUserAttribute returns the custom attribute name of the app's user profile schema, or a
+// *NotFoundError (also when the app itself is gone).
+func (c *Client) FindAppUserAttribute(ctx context.Context, appID, name string) (*Attribute, error) {
+	return c.findAttribute(ctx, appSchemaRef(appID), name)
+}
+
+// FindAttributeSource returns the source priority of a user attribute, or a *NotFoundError.
+func (c *Client) FindAttributeSource(ctx context.Context, userType, name string) (*AttributeSource, error) {
+	a, err := c.FindUserAttribute(ctx, userType, name)
+	if err != nil {
+		return nil, err
+	}
+	return &a.Source, nil
+}
+
+func (c *Client) findAttribute(ctx context.Context, ref schemaRef, name string) (*Attribute, error) {
+	doc, err := c.getSchema(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	p := doc.property(name)
+	if p == nil {
+		return nil, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(name)}
+	}
+	a := attributeFromProperty(name, p)
+	return &a, nil
+}
+
+// ---- writers ----------------------------------------------------------------------------------
+
+// CreateUserAttribute adds a custom attribute to the user type's schema. It refuses (with an
+// *AttributeExistsError) an attribute that exists before its first write, and never writes master.
+func (c *Client) CreateUserAttribute(ctx context.Context, userType string, a Attribute) (*Attribute, error) {
+	ref, err := c.userSchemaRef(ctx, userType)
+	if err != nil {
+		return nil, err
+	}
+	return c.createAttribute(ctx, ref, userType, a)
+}
+
+// UpdateUserAttribute changes the attribute's fields to a's, in place, keeping master and every
+// field this provider does not manage.
+func (c *Client) UpdateUserAttribute(ctx context.Context, userType string, a Attribute) (*Attribute, error) {
+	ref, err := c.userSchemaRef(ctx, userType)
+	if err != nil {
+		return nil, err
+	}
+	return c.updateAttribute(ctx, ref, a)
+}
+
+// DeleteUserAttribute removes the attribute; an attribute already gone is success. An attribute a
+// mapping still uses gives an *AttributeInUseError naming the mappings and properties.
+func (c *Client) DeleteUserAttribute(ctx context.Context, userType, name string) error {
+	ref, err := c.userSchemaRef(ctx, userType)
+	if IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return c.deleteAttribute(ctx, ref, name)
+}
+
+// CreateAppUserAttribute adds a custom attribute to the app's user profile schema (see
+// CreateUserAttribute).
+func (c *Client) CreateAppUserAttribute(ctx context.Context, appID string, a Attribute) (*Attribute, error) {
+	return c.createAttribute(ctx, appSchemaRef(appID), appID, a)
+}
+
+// UpdateAppUserAttribute changes the app attribute in place, external name and namespace included.
+func (c *Client) UpdateAppUserAttribute(ctx context.Context, appID string, a Attribute) (*Attribute, error) {
+	return c.updateAttribute(ctx, appSchemaRef(appID), a)
+}
+
+// DeleteAppUserAttribute removes the app attribute (see DeleteUserAttribute).
+func (c *Client) DeleteAppUserAttribute(ctx context.Context, appID, name string) error {
+	return c.deleteAttribute(ctx, appSchemaRef(appID), name)
+}
+
+// SetAttributeMaster sets the source priority of a user attribute: masterType PROFILE_MASTER
+// (inherit), OKTA, or OVERRIDE with priority (app ids, highest first; "OKTA" for an Okta entry).
+// It reads the whole property and changes only master.
+func (c *Client) SetAttributeMaster(ctx context.Context, userType, name, masterType string, priority []string) (*AttributeSource, error) {
+	ref, err := c.userSchemaRef(ctx, userType)
+	if err != nil {
+		return nil, err
+	}
+	want := AttributeSource{MasterType: masterType}
+	if masterType == MasterOverride {
+		want.Priority = slices.Clone(priority)
+	}
+	got, err := c.writeProperty(ctx, ref, name, propertyOp{
+		verb: "set the source priority of",
+		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
+			if cur == nil {
+				return nil, false, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(name)}
+			}
+			if sourceOf(cur).equal(want) {
+				return nil, true, nil
+			}
+			next := maps.Clone(cur)
+			next["master"] = masterJSON(want)
+			return next, false, nil
+		},
+		shows: func(got map[string]any) bool { return got != nil && sourceOf(got).equal(want) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := sourceOf(got)
+	return &s, nil
+}
+
+func (c *Client) createAttribute(ctx context.Context, ref schemaRef, owner string, a Attribute) (*Attribute, error) {
+	if owner == "" {
+		owner = DefaultUserType
+	}
+	got, err := c.writeProperty(ctx, ref, a.Name, propertyOp{
+		verb: "create",
+		build: func(cur map[string]any, attempted bool) (map[string]any, bool, error) {
+			if cur != nil {
+				// After an ambiguous failure of our own write, writeProperty has already accepted
+				// an attribute matching what we sent; anything else existing is not ours.
+				return nil, false, &AttributeExistsError{Kind: ref.kind(), Name: a.Name, Owner: ref.describe(), ImportID: owner + "/" + a.Name}
+			}
+			return applyAttribute(nil, a, ref.app), false, nil
+		},
+		shows: func(got map[string]any) bool {
+			return got != nil && sameAttribute(attributeFromProperty(a.Name, got), a, ref.app)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := attributeFromProperty(a.Name, got)
+	return &out, nil
+}
+
+func (c *Client) updateAttribute(ctx context.Context, ref schemaRef, a Attribute) (*Attribute, error) {
+	got, err := c.writeProperty(ctx, ref, a.Name, propertyOp{
+		verb: "update",
+		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
+			if cur == nil {
+				return nil, false, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(a.Name)}
+			}
+			if sameAttribute(attributeFromProperty(a.Name, cur), a, ref.app) {
+				return nil, true, nil
+			}
+			return applyAttribute(cur, a, ref.app), false, nil
+		},
+		shows: func(got map[string]any) bool {
+			return got != nil && sameAttribute(attributeFromProperty(a.Name, got), a, ref.app)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := attributeFromProperty(a.Name, got)
+	return &out, nil
+}
+
+func (c *Client) deleteAttribute(ctx context.Context, ref schemaRef, name string) error {
+	_, err := c.writeProperty(ctx, ref, name, propertyOp{
+		verb: "delete",
+		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
+			return nil, cur == nil, nil
+		},
+		shows: func(got map[string]any) bool { return got == nil },
+	})
+	if IsNotFound(err) {
+		return nil // the owner (app, user type) is gone, and its attributes with it
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
+		owner, oerr := c.mappingOwnerID(ctx, ref)
+		if oerr == nil {
+			if uses, uerr := c.MappingsUsingAttribute(ctx, owner, name); uerr == nil && len(uses) > 0 {
+				return &AttributeInUseError{Name: name, Uses: uses, Err: err}
+			}
+		}
+	}
+	return err
+}
+
+// ---- the verified read-modify-write ---------------------------------------------------------
+
+// propertyOp is one change of one schema property.
+type propertyOp struct {
+	verb string // for messages: "create", "update", "delete", ...
+	// build returns the whole property to post (nil: remove it) given the stored one (nil: absent);
+	// done says the stored one is already as wanted. attempted says a write of ours was sent.
+	build func(cur map[string]any, attempted bool) (next map[string]any, done bool, err error)
+	// shows says whether a property read back carries the change (nil: absent).
+	shows func(got map[string]any) bool
+}
+
+// errNotVisible records that every write was answered with success but never showed up.
+var errNotVisible = errors.New("Okta answered every write with success, but the change was not visible when read back (a lost concurrent update or slow consistency)")
+
+// cleanupWindowMessage is how Okta says a re-created attribute's earlier deletion is not finished.
+const cleanupWindowMessage = "deletion process for an attribute with the same variable name is incomplete"
+
+// verifyPolls are the pauses before each read-back of a write; after the last, the write is sent
+// again (Okta may have dropped it).
+var verifyPolls = []time.Duration{0, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond}
+
+// schemaBackoff is the pause before write round n+1: 200 ms doubling to a 5 s cap, long enough to
+// step out of a lost-update window.
+func schemaBackoff(round int) time.Duration {
+	return min(200*time.Millisecond<<min(round, 5), 5*time.Second)
+}
+
+// writeProperty runs op on property name of the schema under the schema's lock until the change
+// is visible or ctx ends, and returns the property as read back.
+func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, op propertyOp) (map[string]any, error) {
+	unlock := c.locks.Lock(ref.lockKey())
+	defer unlock()
+
+	var last error
+	attempted := false
+	for round := 0; ; round++ {
+		if round > 0 {
+			if sleepCtx(ctx, schemaBackoff(round-1)) != nil {
+				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+			}
+		}
+		doc, err := c.getSchema(ctx, ref)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+			}
+			if !ambiguousWrite(err) {
+				return nil, err
+			}
+			last = err
+			continue
+		}
+		cur := doc.property(name)
+		if attempted && op.shows(cur) {
+			return cur, nil
+		}
+		next, done, err := op.build(cur, attempted)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return cur, nil
+		}
+		attempted = true
+		if err := c.postProperty(ctx, ref, name, next); err != nil {
+			switch {
+			case ctx.Err() != nil:
+				return nil, c.writeTimeout(ctx, ref, name, op.verb, err)
+			case isCleanupWindow(err), ambiguousWrite(err):
+				last = err
+				continue
+			default:
+				return nil, fmt.Errorf("cannot %s %s: %w", op.verb, ref.attrDesc(name), err)
+			}
+		}
+		for _, pause := range verifyPolls {
+			if sleepCtx(ctx, pause) != nil {
+				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+			}
+			doc, err := c.getSchema(ctx, ref)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+				}
+				last = err
+				continue
+			}
+			if got := doc.property(name); op.shows(got) {
+				return got, nil
+			}
+		}
+		last = errNotVisible
+	}
+}
+
+func (c *Client) writeTimeout(ctx context.Context, ref schemaRef, name, verb string, last error) error {
+	what := ref.attrDesc(name)
+	if last != nil && isCleanupWindow(last) {
+		return fmt.Errorf("cannot %s %s: Okta is still finishing the deletion of an earlier attribute with the same variable name "+
+			"and kept refusing it until the resource's timeout ran out (%v). Okta's last answer: %w. "+
+			"Wait until Okta has finished the clean-up (usually a few minutes) and apply again, or raise this resource's timeouts",
+			verb, what, ctx.Err(), last)
+	}
+	if last != nil {
+		return fmt.Errorf("cannot %s %s before the resource's timeout ran out (%v); last error: %w", verb, what, ctx.Err(), last)
+	}
+	return fmt.Errorf("cannot %s %s before the resource's timeout ran out: %w", verb, what, ctx.Err())
+}
+
+func isCleanupWindow(err error) bool {
+	ae, ok := AsAPIError(err)
+	return ok && ae.HasCause(cleanupWindowMessage)
+}
+
+// ambiguousWrite reports whether a failed call may have been applied or may succeed if repeated
+// (5xx, 429 after the transport's retries, a connection failure) rather than refused (4xx).
+func ambiguousWrite(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsNotFound(err) {
+		return false
+	}
+	if ae, ok := AsAPIError(err); ok {
+		return ae.Status == 0 || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+	}
+	return true
+}
+
+// ---- schema documents -------------------------------------------------------------------------
+
+// schemaRef names one profile schema: a user schema (by schema id, "default" for the default user
+// type) or an app's user schema.
+type schemaRef struct {
+	app      bool
+	id       string // schema id, or the app id
+	userType string // what the user gave, for messages and mapping lookups
+}
+
+func appSchemaRef(appID string) schemaRef { return schemaRef{app: true, id: appID} }
+
+// userSchemaRef resolves a user type name or id to its schema. The default user type needs no
+// lookup: Okta serves its schema as /meta/schemas/user/default.
+func (c *Client) userSchemaRef(ctx context.Context, userType string) (schemaRef, error) {
+	if userType == "" || userType == DefaultUserType {
+		return schemaRef{id: DefaultUserType, userType: DefaultUserType}, nil
+	}
+	t, err := c.FindUserType(ctx, userType)
+	if err != nil {
+		return schemaRef{}, err
+	}
+	if t.Default || t.SchemaID == "" {
+		return schemaRef{id: DefaultUserType, userType: userType}, nil
+	}
+	return schemaRef{id: t.SchemaID, userType: userType}, nil
+}
+
+func (r schemaRef) path() string {
+	if r.app {
+		return "/api/v1/meta/schemas/apps/" + url.PathEscape(r.id) + "/default"
+	}
+	return "/api/v1/meta/schemas/user/" + url.PathEscape(r.id)
+}
+
+func (r schemaRef) lockKey() string {
+	if r.app {
+		return "schema:app:" + r.id
+	}
+	return "schema:user:" + r.id
+}
+
+func (r schemaRef) kind() string {
+	if r.app {
+		return "app user attribute"
+	}
+	return "user attribute"
+}
+
+func (r schemaRef) describe() string {
+	if r.app {
+		return fmt.Sprintf("app %q", r.id)
+	}
+	return fmt.Sprintf("user type %q", r.userType)
+}
+
+func (r schemaRef) attrID(name string) string {
+	if r.app {
+		return r.id + "/" + name
+	}
+	return r.userType + "/" + name
+}
+
+func (r schemaRef) attrDesc(name string) string {
+	return fmt.Sprintf("Okta %s %q of %s", r.kind(), name, r.describe())
+}
+
+// mappingOwnerID is the id profile mappings use for the schema's owner: the app id, or the user
+// type id.
+func (c *Client) mappingOwnerID(ctx context.Context, r schemaRef) (string, error) {
+	if r.app {
+		return r.id, nil
+	}
+	t, err := c.FindUserType(ctx, r.userType)
+	if err != nil {
+		return "", err
+	}
+	return t.ID, nil
+}
+
+// schemaDoc is the custom part of a schema as read.
+type schemaDoc struct {
+	custom map[string]json.RawMessage
+}
+
+// property decodes one custom property (numbers kept as json.Number), or nil when absent.
+func (d *schemaDoc) property(name string) map[string]any {
+	raw, ok := d.custom[name]
+	if !ok || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var p map[string]any
+	if err := dec.Decode(&p); err != nil {
+		return nil
+	}
+	return p
+}
+
+// getSchema is the one place every schema GET goes through (issue 6's read coalescing belongs
+// here). A schema that does not exist (unknown app or user type) is a *NotFoundError.
+func (c *Client) getSchema(ctx context.Context, ref schemaRef) (*schemaDoc, error) {
+	var body struct {
+		Definitions struct {
+			Custom struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"custom"`
+		} `json:"definitions"`
+	}
+	if err := c.doJSON(ctx, http.MethodGet, ref.path(), nil, nil, &body); err != nil {
+		kind := "user schema"
+		if ref.app {
+			kind = "app"
+		}
+		return nil, c.translate(err, nil, kind, ref.id)
+	}
+	return &schemaDoc{custom: body.Definitions.Custom.Properties}, nil
+}
+
+// postProperty writes one custom property (nil removes it), leaving the others as Okta has them.
+func (c *Client) postProperty(ctx context.Context, ref schemaRef, name string, p map[string]any) error {
+	var prop any = p
+	if p == nil {
+		prop = nil // JSON null: Okta's way to remove a property
+	}
+	body := map[string]any{"definitions": map[string]any{"custom": map[string]any{
+		"id": "#custom", "type": "object", "properties": map[string]any{name: prop},
+	}}}
+	err := c.doJSON(ctx, http.MethodPost, ref.path(), nil, body, nil)
+	c.schemaWritten(ref)
+	if err != nil {
+		return c.translate(err, nil, "", "")
+	}
+	return nil
+}
+
+// schemaWritten is called after every schema write: the place to invalidate a schema read cache.
+func (c *Client) schemaWritten(schemaRef) {}
+
+// ---- property <-> Attribute -------------------------------------------------------------------
+
+// applyAttribute returns cur with the fields a manages set to a's values; everything else of cur
+// (master, mutability, default, format, fields Okta adds) is kept. cur nil starts from nothing.
+func applyAttribute(cur map[string]any, a Attribute, app bool) map[string]any {
+	next := maps.Clone(cur)
+	if next == nil {
+		next = map[string]any{}
+	}
+	set := func(k string, v any, ok bool) {
+		if ok {
+			next[k] = v
+		} else {
+			delete(next, k)
+		}
+	}
+	set("title", a.Title, true)
+	set("description", a.Description, a.Description != "")
+	set("type", a.Type, true)
+	set("required", a.Required, true)
+	if a.Unique {
+		next["unique"] = "UNIQUE_VALIDATED"
+	} else {
+		next["unique"] = "NOT_UNIQUE"
+	}
+	set("scope", orDefault(a.Scope, "NONE"), true)
+	set("permissions", []any{map[string]any{"principal": "SELF", "action": orDefault(a.Permission, "READ_ONLY")}}, true)
+	set("minLength", ptrNumber(a.MinLength), a.MinLength != nil)
+	set("maxLength", ptrNumber(a.MaxLength), a.MaxLength != nil)
+	set("pattern", a.Pattern, a.Pattern != "")
+	set("externalName", a.ExternalName, a.ExternalName != "")
+	set("externalNamespace", a.ExternalNamespace, a.ExternalNamespace != "")
+
+	itemType := a.Type
+	enum, oneOf := enumJSON(a, itemType), oneOfJSON(a, itemType)
+	if a.Type == "array" {
+		itemType = a.ArrayType
+		enum, oneOf = enumJSON(a, itemType), oneOfJSON(a, itemType)
+		items, _ := next["items"].(map[string]any)
+		items = maps.Clone(items)
+		if items == nil {
+			items = map[string]any{}
+		}
+		items["type"] = a.ArrayType
+		setIn(items, "enum", enum, enum != nil)
+		setIn(items, "oneOf", oneOf, oneOf != nil)
+		next["items"] = items
+		delete(next, "enum")
+		delete(next, "oneOf")
+	} else {
+		delete(next, "items")
+		set("enum", enum, enum != nil)
+		set("oneOf", oneOf, oneOf != nil)
+	}
+	if app && a.Type == "array" {
+		if a.Union {
+			next["union"] = "ENABLE"
+		} else {
+			next["union"] = "DISABLE"
+		}
+	} else if app {
+		delete(next, "union")
+	}
+	return next
+}
+
+func setIn(m map[string]any, k string, v any, ok bool) {
+	if ok {
+		m[k] = v
+	} else {
+		delete(m, k)
+	}
+}
+
+// enumJSON sends enum values as JSON numbers for numeric types, as Okta stores them.
+func enumJSON(a Attribute, itemType string) []any {
+	values := a.Enum
+	if len(values) == 0 && len(a.OneOf) > 0 {
+		for _, o := range a.OneOf {
+			values = append(values, o.Const)
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = typedConst(v, itemType)
+	}
+	return out
+}
+
+func oneOfJSON(a Attribute, itemType string) []any {
+	if len(a.OneOf) == 0 {
+		return nil
+	}
+	out := make([]any, len(a.OneOf))
+	for i, o := range a.OneOf {
+		out[i] = map[string]any{"const": typedConst(o.Const, itemType), "title": o.Title}
+	}
+	return out
+}
+
+func typedConst(v, typ string) any {
+	if typ == "integer" || typ == "number" {
+		var n json.Number
+		if json.Unmarshal([]byte(v), &n) == nil {
+			return n
+		}
+	}
+	return v
+}
+
+// attributeFromProperty reads a stored property into an Attribute.
+func attributeFromProperty(name string, p map[string]any) Attribute {
+	a := Attribute{
+		Name:              name,
+		Title:             str(p["title"]),
+		Description:       str(p["description"]),
+		Type:              str(p["type"]),
+		Required:          p["required"] == true,
+		Unique:            isUnique(p["unique"]),
+		Scope:             orDefault(str(p["scope"]), "NONE"),
+		Permission:        selfPermission(p["permissions"]),
+		MinLength:         int64Ptr(p["minLength"]),
+		MaxLength:         int64Ptr(p["maxLength"]),
+		Pattern:           str(p["pattern"]),
+		ExternalName:      str(p["externalName"]),
+		ExternalNamespace: str(p["externalNamespace"]),
+		Union:             isUnion(p["union"]),
+		Source:            sourceOf(p),
+	}
+	enumHolder := p
+	if items, ok := p["items"].(map[string]any); ok {
+		a.ArrayType = str(items["type"])
+		if a.Type == "array" {
+			enumHolder = items
+		}
+	}
+	if list, ok := enumHolder["enum"].([]any); ok {
+		a.Enum = make([]string, 0, len(list))
+		for _, v := range list {
+			a.Enum = append(a.Enum, constString(v))
+		}
+	}
+	if list, ok := enumHolder["oneOf"].([]any); ok {
+		a.OneOf = make([]EnumChoice, 0, len(list))
+		for _, v := range list {
+			m, _ := v.(map[string]any)
+			a.OneOf = append(a.OneOf, EnumChoice{Const: constString(m["const"]), Title: str(m["title"])})
+		}
+	}
+	return a
+}
+
+// sameAttribute compares the fields the attribute resources manage (not Source).
+func sameAttribute(got, want Attribute, app bool) bool {
+	wantEnum := want.Enum
+	if len(wantEnum) == 0 && len(want.OneOf) > 0 {
+		wantEnum = nil
+		for _, o := range want.OneOf {
+			wantEnum = append(wantEnum, o.Const)
+		}
+	}
+	if got.Title != want.Title || got.Description != want.Description || got.Type != want.Type ||
+		got.Required != want.Required || got.Unique != want.Unique ||
+		got.Scope != orDefault(want.Scope, "NONE") || got.Permission != orDefault(want.Permission, "READ_ONLY") ||
+		!eqInt(got.MinLength, want.MinLength) || !eqInt(got.MaxLength, want.MaxLength) ||
+		got.Pattern != want.Pattern || got.ExternalName != want.ExternalName || got.ExternalNamespace != want.ExternalNamespace {
+		return false
+	}
+	if want.Type == "array" && got.ArrayType != want.ArrayType {
+		return false
+	}
+	if app && want.Type == "array" && got.Union != want.Union {
+		return false
+	}
+	return slices.Equal(got.Enum, wantEnum) && slices.Equal(got.OneOf, want.OneOf)
+}
+
+func sourceOf(p map[string]any) AttributeSource {
+	m, _ := p["master"].(map[string]any)
+	if m == nil {
+		return AttributeSource{MasterType: MasterProfileMaster}
+	}
+	s := AttributeSource{MasterType: orDefault(str(m["type"]), MasterProfileMaster)}
+	if list, ok := m["priority"].([]any); ok {
+		for _, e := range list {
+			em, _ := e.(map[string]any)
+			if v := str(em["value"]); v != "" && str(em["type"]) != MasterOkta {
+				s.Priority = append(s.Priority, v)
+			} else if t := str(em["type"]); t != "" {
+				s.Priority = append(s.Priority, t)
+			}
+		}
+	}
+	return s
+}
+
+func (s AttributeSource) equal(o AttributeSource) bool {
+	if s.MasterType != o.MasterType {
+		return false
+	}
+	if s.MasterType != MasterOverride {
+		return true
+	}
+	return slices.Equal(s.Priority, o.Priority)
+}
+
+func masterJSON(s AttributeSource) map[string]any {
+	m := map[string]any{"type": s.MasterType}
+	if s.MasterType == MasterOverride {
+		prio := make([]any, 0, len(s.Priority))
+		for _, id := range s.Priority {
+			if id == MasterOkta {
+				prio = append(prio, map[string]any{"type": MasterOkta})
+			} else {
+				prio = append(prio, map[string]any{"type": "APP", "value": id})
+			}
+		}
+		m["priority"] = prio
+	}
+	return m
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// isUnique reads Okta's `unique`: a string (UNIQUE_VALIDATED, PENDING_UNIQUENESS, NOT_UNIQUE) or,
+// as the spec types it, a boolean.
+func isUnique(v any) bool {
+	switch u := v.(type) {
+	case bool:
+		return u
+	case string:
+		return u == "UNIQUE_VALIDATED" || u == "PENDING_UNIQUENESS"
+	}
+	return false
+}
+
+func isUnion(v any) bool {
+	switch u := v.(type) {
+	case bool:
+		return u
+	case string:
+		return u == "ENABLE"
+	}
+	return false
+}
+
+func selfPermission(v any) string {
+	list, _ := v.([]any)
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		if str(m["principal"]) == "SELF" {
+			return orDefault(str(m["action"]), "READ_ONLY")
+		}
+	}
+	return "READ_ONLY"
+}
+
+func int64Ptr(v any) *int64 {
+	switch n := v.(type) {
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return &i
+		}
+	case float64:
+		i := int64(n)
+		return &i
+	}
+	return nil
+}
+
+func ptrNumber(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func eqInt(a, b *int64) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+func constString(v any) string {
+	switch c := v.(type) {
+	case string:
+		return c
+	case json.Number:
+		return c.String()
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(c)
+		return string(b)
+	}
+}
