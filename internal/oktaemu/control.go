@@ -1,0 +1,190 @@
+package oktaemu
+
+import (
+	"net/http"
+	"slices"
+	"time"
+)
+
+func (e *Emulator) ctlStats(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	writeJSON(w, http.StatusOK, e.statsLocked())
+}
+
+// Stats is the body of GET /__emulator/stats.
+type Stats struct {
+	Total     int            `json:"total"`
+	Throttled int            `json:"throttled"`
+	Faults    int            `json:"faults"`
+	Dropped   int            `json:"dropped"`
+	Deletes   int            `json:"deletes"`
+	ByRoute   map[string]int `json:"by_route"`
+}
+
+func (e *Emulator) statsLocked() Stats {
+	by := map[string]int{}
+	for k, v := range e.stats.byRoute {
+		by[k] = v
+	}
+	return Stats{Total: e.stats.total, Throttled: e.stats.throttled, Faults: e.stats.faults,
+		Dropped: e.stats.dropped, Deletes: e.stats.deletes, ByRoute: by}
+}
+
+func (e *Emulator) ctlStatsReset(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.stats = newStats()
+	e.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ctlProfileSourcing is the console-only "Allow <app> to source Okta users" setting. Enabling it adds
+// the app at the bottom of the profile-source priority list.
+func (e *Emulator) ctlProfileSourcing(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Enabled            *bool  `json:"enabled"`
+		DeactivationAction string `json:"deactivation_action"`
+	}
+	if apiErr := decodeBody(r, &body); apiErr != nil {
+		e.writeError(w, apiErr)
+		return
+	}
+	if body.Enabled == nil {
+		e.writeError(w, errValidation("profile-sourcing", "enabled is required."))
+		return
+	}
+	switch body.DeactivationAction {
+	case "", "NONE", "DEACTIVATE", "SUSPEND":
+	default:
+		e.writeError(w, errValidation("profile-sourcing", "deactivation_action must be NONE, DEACTIVATE or SUSPEND."))
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.org.appsByID[r.PathValue("id")]
+	if a == nil {
+		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
+		return
+	}
+	if *body.Enabled && !a.provisioning {
+		e.writeErrorLocked(w, errValidation("profile-sourcing", "The app does not support provisioning, so it cannot source Okta users."))
+		return
+	}
+	a.profileSource = *body.Enabled
+	a.deactivationAction = body.DeactivationAction
+	if a.deactivationAction == "" {
+		a.deactivationAction = "NONE"
+	}
+	a.lastUpdated = time.Now()
+	i := slices.Index(e.org.sourcePriority, a.id)
+	switch {
+	case a.profileSource && i < 0:
+		e.org.sourcePriority = append(e.org.sourcePriority, a.id)
+	case !a.profileSource && i >= 0:
+		e.org.sourcePriority = slices.Delete(e.org.sourcePriority, i, i+1)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"enabled": a.profileSource, "deactivation_action": a.deactivationAction,
+		"priority": slices.Index(e.org.sourcePriority, a.id) + 1,
+	})
+}
+
+func (e *Emulator) ctlImport(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.org.appsByID[r.PathValue("id")]
+	if a == nil {
+		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
+		return
+	}
+	refreshed, changed := e.org.importApp(a, time.Now())
+	writeJSON(w, http.StatusOK, map[string]any{
+		"app_users": len(a.assigned), "app_users_updated": refreshed, "users_updated": changed,
+	})
+}
+
+// faultsBody is the body of PUT /__emulator/faults (and of GET): the flag names with underscores.
+type faultsBody struct {
+	Latency          *string      `json:"latency,omitempty"`
+	FaultRate        *float64     `json:"fault_rate,omitempty"`
+	RateLimit        *int         `json:"rate_limit,omitempty"`
+	ConsistencyDelay *string      `json:"consistency_delay,omitempty"`
+	CleanupDelay     *string      `json:"cleanup_delay,omitempty"`
+	LostUpdateWindow *string      `json:"lost_update_window,omitempty"`
+	Rules            *[]faultRule `json:"rules,omitempty"`
+}
+
+func (e *Emulator) faultsLocked() faultsBody {
+	str := func(d time.Duration) *string { s := d.String(); return &s }
+	k := e.knobs
+	rules := slices.Clone(e.rules)
+	if rules == nil {
+		rules = []faultRule{}
+	}
+	return faultsBody{
+		Latency: str(k.latency), FaultRate: &k.faultRate, RateLimit: &k.rateLimit,
+		ConsistencyDelay: str(k.consistencyDelay), CleanupDelay: str(k.cleanupDelay),
+		LostUpdateWindow: str(k.lostUpdateWindow), Rules: &rules,
+	}
+}
+
+func (e *Emulator) ctlGetFaults(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	writeJSON(w, http.StatusOK, e.faultsLocked())
+}
+
+func (e *Emulator) ctlPutFaults(w http.ResponseWriter, r *http.Request) {
+	var body faultsBody
+	if apiErr := decodeBody(r, &body); apiErr != nil {
+		e.writeError(w, apiErr)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := e.knobs
+	var causes []string
+	dur := func(name string, s *string, dst *time.Duration) {
+		if s == nil {
+			return
+		}
+		d, err := time.ParseDuration(*s)
+		if err != nil || d < 0 {
+			causes = append(causes, name+" must be a non-negative Go duration such as \"250ms\".")
+			return
+		}
+		*dst = d
+	}
+	dur("latency", body.Latency, &k.latency)
+	dur("consistency_delay", body.ConsistencyDelay, &k.consistencyDelay)
+	dur("cleanup_delay", body.CleanupDelay, &k.cleanupDelay)
+	dur("lost_update_window", body.LostUpdateWindow, &k.lostUpdateWindow)
+	if body.FaultRate != nil {
+		if *body.FaultRate < 0 || *body.FaultRate > 1 {
+			causes = append(causes, "fault_rate must be between 0 and 1.")
+		}
+		k.faultRate = *body.FaultRate
+	}
+	if body.RateLimit != nil {
+		if *body.RateLimit < 0 {
+			causes = append(causes, "rate_limit must not be negative.")
+		}
+		k.rateLimit = *body.RateLimit
+	}
+	if body.Rules != nil {
+		for _, rule := range *body.Rules {
+			if err := validateRule(rule); err != nil {
+				causes = append(causes, err.Error())
+			}
+		}
+	}
+	if len(causes) > 0 {
+		e.writeErrorLocked(w, errValidation("faults", causes...))
+		return
+	}
+	e.knobs = k
+	if body.Rules != nil {
+		e.rules = slices.Clone(*body.Rules)
+	}
+	writeJSON(w, http.StatusOK, e.faultsLocked())
+}

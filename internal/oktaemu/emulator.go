@@ -1,0 +1,489 @@
+// Package oktaemu is a stateful, in-memory Okta org for tests, demos and benchmarks: an http.Handler
+// serving the slice of the Okta management API this provider uses (schemas, user types, apps, app users,
+// profile mappings, users), with knobs that make it behave as harshly as a real org can (latency,
+// faults, rate limits, eventual consistency, the attribute clean-up window, lost concurrent writes),
+// plus a control API under /__emulator/ for tests.
+package oktaemu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures an Emulator. The zero value of every knob means "off".
+type Options struct {
+	// Token is the API token accepted as "Authorization: SSWS <token>" (and required by the control API).
+	// Empty means "emulator-token".
+	Token string
+	// Seed is "demo" (the default when empty), "empty", or the path of a JSON seed file.
+	Seed string
+	// Latency is added to every API call.
+	Latency time.Duration
+	// ConsistencyDelay: schema and mapping writes become visible to GETs only after this.
+	ConsistencyDelay time.Duration
+	// CleanupDelay: after a custom attribute is deleted, re-adding that name fails during this window.
+	CleanupDelay time.Duration
+	// LostUpdateWindow: a schema or mapping POST arriving less than this after the last applied write to
+	// the same object is answered 200 with the expected body but silently dropped.
+	LostUpdateWindow time.Duration
+	// FaultRate is the probability (0..1) that an API call answers 500 or 503.
+	FaultRate float64
+	// RateLimit is the number of requests per minute per Okta rate-limit bucket; 0 is unlimited.
+	RateLimit int
+	// NoControl starts the emulator without the /__emulator/ control API.
+	NoControl bool
+}
+
+// DefaultToken is the API token used when Options.Token is empty.
+const DefaultToken = "emulator-token"
+
+// knobs are the Options that can change at runtime through PUT /__emulator/faults.
+type knobs struct {
+	latency          time.Duration
+	consistencyDelay time.Duration
+	cleanupDelay     time.Duration
+	lostUpdateWindow time.Duration
+	faultRate        float64
+	rateLimit        int
+}
+
+// Emulator is an in-memory Okta org. It is safe for concurrent use.
+type Emulator struct {
+	token     string
+	noControl bool
+	oauth     *oauthServer
+
+	api     *http.ServeMux
+	control *http.ServeMux
+	// scopes maps an API route pattern to the OAuth scope a Bearer caller needs for it.
+	scopes map[string]string
+
+	mu      sync.Mutex // guards everything below
+	knobs   knobs
+	org     *org
+	stats   stats
+	rules   []faultRule
+	buckets map[string]*bucket
+	rnd     *rand.Rand
+}
+
+// New builds an emulator seeded as opts.Seed says.
+func New(opts Options) (*Emulator, error) {
+	if opts.FaultRate < 0 || opts.FaultRate > 1 {
+		return nil, fmt.Errorf("fault rate %v is outside 0..1", opts.FaultRate)
+	}
+	if opts.RateLimit < 0 {
+		return nil, fmt.Errorf("rate limit %d is negative", opts.RateLimit)
+	}
+	for _, d := range []time.Duration{opts.Latency, opts.ConsistencyDelay, opts.CleanupDelay, opts.LostUpdateWindow} {
+		if d < 0 {
+			return nil, fmt.Errorf("negative duration %v", d)
+		}
+	}
+	e := &Emulator{
+		token:     opts.Token,
+		noControl: opts.NoControl,
+		oauth:     newOAuthServer(),
+		knobs: knobs{
+			latency:          opts.Latency,
+			consistencyDelay: opts.ConsistencyDelay,
+			cleanupDelay:     opts.CleanupDelay,
+			lostUpdateWindow: opts.LostUpdateWindow,
+			faultRate:        opts.FaultRate,
+			rateLimit:        opts.RateLimit,
+		},
+		buckets: map[string]*bucket{},
+		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x0c7a)),
+		stats:   newStats(),
+	}
+	if e.token == "" {
+		e.token = DefaultToken
+	}
+	var err error
+	switch opts.Seed {
+	case "", "demo":
+		e.org, err = demoOrg()
+	case "empty":
+		e.org, err = emptyOrg()
+	default:
+		e.org, err = fileOrg(opts.Seed)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("seed %q: %w", opts.Seed, err)
+	}
+	e.routes()
+	return e, nil
+}
+
+const (
+	scopeSchemasRead   = "okta.schemas.read"
+	scopeSchemasManage = "okta.schemas.manage"
+	scopeTypesRead     = "okta.userTypes.read"
+	scopeAppsRead      = "okta.apps.read"
+	scopeMappingsRead  = "okta.profileMappings.read"
+	scopeMappingManage = "okta.profileMappings.manage"
+	scopeUsersRead     = "okta.users.read"
+
+	routeToken   = "POST /oauth2/v1/token"
+	routeReapply = "PUT /api/internal/v1/mappings/reapply"
+)
+
+func (e *Emulator) routes() {
+	e.api = http.NewServeMux()
+	e.scopes = map[string]string{}
+	handle := func(pattern, scope string, h http.HandlerFunc) {
+		e.api.HandleFunc(pattern, h)
+		e.scopes[pattern] = scope
+	}
+	e.api.HandleFunc(routeToken, e.oauth.handleToken)
+
+	// The spec's security sections name these scopes (okta-openapi management spec).
+	handle("GET /api/v1/meta/schemas/user/{id}", scopeSchemasRead, e.getUserSchema)
+	handle("POST /api/v1/meta/schemas/user/{id}", scopeSchemasManage, e.postUserSchema)
+	handle("GET /api/v1/meta/schemas/apps/{id}/default", scopeSchemasRead, e.getAppSchema)
+	handle("POST /api/v1/meta/schemas/apps/{id}/default", scopeSchemasManage, e.postAppSchema)
+	handle("GET /api/v1/meta/types/user", scopeTypesRead, e.listUserTypes)
+	handle("GET /api/v1/meta/types/user/{id}", scopeTypesRead, e.getUserType)
+	handle("GET /api/v1/apps", scopeAppsRead, e.listApps)
+	handle("GET /api/v1/apps/{id}", scopeAppsRead, e.getApp)
+	handle("GET /api/v1/apps/{id}/users", scopeAppsRead, e.listAppUsers)
+	handle("GET /api/v1/apps/{id}/users/{userId}", scopeAppsRead, e.getAppUser)
+	handle("GET /api/v1/apps/{id}/user/types", scopeAppsRead, e.listAppUserTypes)
+	handle("GET /api/v1/mappings", scopeMappingsRead, e.listMappings)
+	handle("GET /api/v1/mappings/{id}", scopeMappingsRead, e.getMapping)
+	handle("POST /api/v1/mappings/{id}", scopeMappingManage, e.postMapping)
+	handle(routeReapply, scopeMappingManage, e.reapply)
+	handle("GET /api/v1/users", scopeUsersRead, e.listUsers)
+	handle("GET /api/v1/users/{id}", scopeUsersRead, e.getUser)
+
+	e.control = http.NewServeMux()
+	e.control.HandleFunc("GET /__emulator/stats", e.ctlStats)
+	e.control.HandleFunc("POST /__emulator/stats/reset", e.ctlStatsReset)
+	e.control.HandleFunc("PUT /__emulator/apps/{id}/profile-sourcing", e.ctlProfileSourcing)
+	e.control.HandleFunc("POST /__emulator/apps/{id}/import", e.ctlImport)
+	e.control.HandleFunc("GET /__emulator/faults", e.ctlGetFaults)
+	e.control.HandleFunc("PUT /__emulator/faults", e.ctlPutFaults)
+	e.control.HandleFunc("PUT /__emulator/oauth-clients/{id}", func(w http.ResponseWriter, r *http.Request) {
+		e.oauth.handleRegisterClient(w, r, r.PathValue("id"))
+	})
+}
+
+// ServeHTTP implements http.Handler.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	if r.URL.Path == "/__emulator" || strings.HasPrefix(r.URL.Path, "/__emulator/") {
+		e.serveControl(w, r)
+		return
+	}
+	e.serveAPI(w, r)
+}
+
+// serveControl serves the control API: never counted, rate-limited, delayed or faulted.
+func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
+	if e.noControl {
+		e.writeError(w, errNotFound(r.URL.Path, "Page"))
+		return
+	}
+	if r.Header.Get("Authorization") != "SSWS "+e.token {
+		e.writeError(w, errUnauthorized())
+		return
+	}
+	if _, pattern := e.control.Handler(r); pattern == "" {
+		e.writeNoRoute(w, r, e.control)
+		return
+	}
+	// ServeHTTP (not the handler Handler returned) so that r.PathValue is populated.
+	e.control.ServeHTTP(w, r)
+}
+
+// writeNoRoute answers a request no pattern matched: 405 when the path exists with another method.
+func (e *Emulator) writeNoRoute(w http.ResponseWriter, r *http.Request, mux *http.ServeMux) {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := mux.Handler(probe); p != "" {
+			e.writeError(w, errMethodNotAllowed())
+			return
+		}
+	}
+	e.writeError(w, errNotFound(r.URL.Path, "Page"))
+}
+
+func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
+	_, route := e.api.Handler(r)
+	statRoute := route
+	if statRoute == "" {
+		statRoute = r.Method + " (unmatched)"
+	}
+
+	e.mu.Lock()
+	k := e.knobs
+	e.stats.total++
+	e.stats.byRoute[statRoute]++
+	e.mu.Unlock()
+
+	if k.latency > 0 {
+		if err := sleepCtx(r.Context(), k.latency); err != nil {
+			return
+		}
+	}
+
+	e.mu.Lock()
+	lim, ok := e.takeRate(bucketFor(r.URL.Path), k.rateLimit)
+	if !ok {
+		e.stats.throttled++
+	}
+	e.mu.Unlock()
+	lim.setHeaders(w.Header())
+	if !ok {
+		e.writeError(w, errRateLimited())
+		return
+	}
+
+	if route == "" {
+		e.writeNoRoute(w, r, e.api)
+		return
+	}
+
+	if route != routeToken {
+		if apiErr := e.authorize(r, route); apiErr != nil {
+			e.writeError(w, apiErr)
+			return
+		}
+	}
+
+	e.mu.Lock()
+	rule := e.matchRule(r.Method, route, r.URL.Path)
+	randomFault := 0
+	if rule == nil && k.faultRate > 0 && e.rnd.Float64() < k.faultRate {
+		randomFault = http.StatusInternalServerError
+		if e.rnd.IntN(2) == 0 {
+			randomFault = http.StatusServiceUnavailable
+		}
+	}
+	if rule != nil || randomFault != 0 {
+		e.stats.faults++
+	}
+	e.mu.Unlock()
+
+	switch {
+	case randomFault != 0:
+		e.writeError(w, errFault(randomFault))
+	case rule != nil && rule.AfterCommit:
+		// The write happens, the answer is lost: the ambiguous failure real networks produce.
+		e.api.ServeHTTP(&discardWriter{h: http.Header{}}, r)
+		e.writeError(w, errFault(rule.Status))
+	case rule != nil:
+		e.writeError(w, errFault(rule.Status))
+	default:
+		e.api.ServeHTTP(w, r)
+	}
+}
+
+type authKind int
+
+const (
+	authSSWS authKind = iota + 1
+	authBearer
+)
+
+type authKey struct{}
+
+// authorize checks the Authorization header: SSWS API token, or an OAuth access token (Bearer or
+// DPoP scheme) whose scopes cover the route.
+func (e *Emulator) authorize(r *http.Request, route string) *apiError {
+	h := r.Header.Get("Authorization")
+	scheme, cred, _ := strings.Cut(h, " ")
+	switch {
+	case scheme == "SSWS" && cred == e.token && cred != "":
+		*r = *r.WithContext(context.WithValue(r.Context(), authKey{}, authSSWS))
+		return nil
+	case scheme == "Bearer" || scheme == "DPoP":
+		granted, ok := e.oauth.scopesFor(cred)
+		if !ok {
+			return errUnauthorized()
+		}
+		if route == routeReapply {
+			// Okta's internal reapply endpoint only accepts API tokens (session-like admins).
+			return errForbidden("The reapply endpoint does not accept OAuth 2.0 access tokens.")
+		}
+		if need := e.scopes[route]; need != "" && !hasScope(granted, need) {
+			return errForbidden("The access token does not grant the scope " + need + ".")
+		}
+		*r = *r.WithContext(context.WithValue(r.Context(), authKey{}, authBearer))
+		return nil
+	}
+	return errUnauthorized()
+}
+
+// hasScope reports whether granted covers need; a .manage scope also grants the matching .read.
+func hasScope(granted []string, need string) bool {
+	for _, g := range granted {
+		if g == need {
+			return true
+		}
+		if strings.HasSuffix(need, ".read") && g == strings.TrimSuffix(need, ".read")+".manage" {
+			return true
+		}
+	}
+	return false
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// randID returns n random id characters. Callers hold e.mu.
+func (e *Emulator) randID(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = idAlphabet[e.rnd.IntN(len(idAlphabet))]
+	}
+	return string(b)
+}
+
+// --- rate limits ---
+
+// bucket is a fixed one-minute window, as Okta's X-Rate-Limit-Reset describes it.
+type bucket struct {
+	start time.Time
+	used  int
+}
+
+type rateState struct {
+	limit, remaining int
+	reset            time.Time
+}
+
+// unlimitedReported is the limit advertised when rate limiting is off, so that clients which pace
+// themselves on X-Rate-Limit-Remaining never wait.
+const unlimitedReported = 100000
+
+func (l rateState) setHeaders(h http.Header) {
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(l.limit))
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(l.remaining))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(l.reset.Unix(), 10))
+}
+
+// takeRate consumes one request from a bucket. Callers hold e.mu.
+func (e *Emulator) takeRate(name string, limit int) (rateState, bool) {
+	now := time.Now()
+	b := e.buckets[name]
+	if b == nil || now.Sub(b.start) >= time.Minute {
+		b = &bucket{start: now}
+		e.buckets[name] = b
+	}
+	reset := b.start.Add(time.Minute)
+	if reset.Nanosecond() != 0 {
+		reset = reset.Truncate(time.Second).Add(time.Second)
+	}
+	lim := limit
+	if lim == 0 {
+		lim = unlimitedReported
+	}
+	if limit > 0 && b.used >= limit {
+		return rateState{limit: lim, remaining: 0, reset: reset}, false
+	}
+	b.used++
+	return rateState{limit: lim, remaining: max(lim-b.used, 0), reset: reset}, true
+}
+
+// bucketFor names the Okta rate-limit bucket of a path. Okta meters per endpoint family; these follow
+// its documented management-API buckets closely enough for a client's pacing logic.
+func bucketFor(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/oauth2/"):
+		return "oauth2"
+	case path == "/api/v1/apps":
+		return "apps-list"
+	case strings.HasPrefix(path, "/api/v1/apps/"):
+		return "apps-id"
+	case path == "/api/v1/users":
+		return "users-list"
+	case strings.HasPrefix(path, "/api/v1/users/"):
+		return "users-id"
+	case strings.HasPrefix(path, "/api/v1/meta/schemas/"):
+		return "schemas"
+	case strings.HasPrefix(path, "/api/v1/meta/types/"):
+		return "user-types"
+	case strings.HasPrefix(path, "/api/v1/mappings"), strings.HasPrefix(path, "/api/internal/v1/mappings"):
+		return "mappings"
+	}
+	return "other"
+}
+
+// --- stats ---
+
+type stats struct {
+	total, throttled, faults, dropped, deletes int
+	byRoute                                    map[string]int
+}
+
+func newStats() stats { return stats{byRoute: map[string]int{}} }
+
+// --- fault rules ---
+
+// faultRule is a targeted fault set through PUT /__emulator/faults.
+type faultRule struct {
+	Method      string `json:"method,omitempty"`
+	Route       string `json:"route"`
+	Status      int    `json:"status"`
+	Count       int    `json:"count"`
+	AfterCommit bool   `json:"after_commit,omitempty"`
+}
+
+// matchRule returns a copy of the first live rule matching the call and consumes one of its uses;
+// spent rules expire. Callers hold e.mu.
+func (e *Emulator) matchRule(method, route, path string) *faultRule {
+	_, tmpl, _ := strings.Cut(route, " ")
+	for i := range e.rules {
+		r := &e.rules[i]
+		if r.Method != "" && !strings.EqualFold(r.Method, method) {
+			continue
+		}
+		if r.Route != "" && r.Route != tmpl && r.Route != path {
+			continue
+		}
+		hit := *r
+		r.Count--
+		if r.Count <= 0 {
+			e.rules = append(e.rules[:i], e.rules[i+1:]...)
+		}
+		return &hit
+	}
+	return nil
+}
+
+var errBadRule = errors.New("bad fault rule")
+
+func validateRule(r faultRule) error {
+	if r.Status < 400 || r.Status > 599 {
+		return fmt.Errorf("%w: status %d is not an HTTP error status", errBadRule, r.Status)
+	}
+	if r.Count <= 0 {
+		return fmt.Errorf("%w: count must be positive", errBadRule)
+	}
+	return nil
+}
