@@ -101,18 +101,14 @@ func (d *phoneSyncStatusDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *phoneSyncStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	client, ok := req.ProviderData.(*okta.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *okta.Client, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	d.client = client
+	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *phoneSyncStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
+		return
+	}
 	var m phoneSyncStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -1,0 +1,429 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The phone sync is the seed's five steps, done with the same functions the building-block
+// resources use (so the composite and the module leave an org in the same state):
+//
+//  1. the attribute on the Okta user profile            CreateUserAttribute
+//  2. the attribute on the app user profile (SCIM)      CreateAppUserAttribute
+//  3. its source priority overridden with the app       SetAttributeMaster
+//  4. the app -> Okta mapping property, push status     CreateMappingProperties
+//  5. "Apply Updates Now"                               ReapplyMapping
+//
+// Each writer verifies its write by reading it back. A create that fails part-way removes what it
+// made, so nothing is left half-made and invisible to Terraform.
+
+// PhoneSyncSpec is what a phone sync asks of Okta.
+type PhoneSyncSpec struct {
+	AppID                 string
+	UserType              string // user type name or id; "default" for the default type
+	AttributeName         string
+	DisplayName           string
+	Description           string
+	ExternalName          string
+	ExternalNamespace     string
+	PushStatus            string
+	ApplyToExistingUsers  bool
+	OverrideProfileSource bool
+
+	// Known ids from an earlier read, which save lookups; empty is fine.
+	UserTypeID string
+	MappingID  string
+}
+
+// ID is the resource id: app_id/attribute_name for the default user type, app_id/user_type/attribute_name otherwise.
+func (s PhoneSyncSpec) ID() string {
+	if s.userType() == DefaultUserType {
+		return s.AppID + "/" + s.AttributeName
+	}
+	return s.AppID + "/" + s.UserType + "/" + s.AttributeName
+}
+
+// UserAttributeID is the dialpad_okta_user_attribute id of step 1.
+func (s PhoneSyncSpec) UserAttributeID() string { return s.userType() + "/" + s.AttributeName }
+
+// AppUserAttributeID is the dialpad_okta_app_user_attribute id of step 2.
+func (s PhoneSyncSpec) AppUserAttributeID() string { return s.AppID + "/" + s.AttributeName }
+
+// MappingExpression is the expression of the mapping property of step 4.
+func (s PhoneSyncSpec) MappingExpression() string { return "appuser." + s.AttributeName }
+
+func (s PhoneSyncSpec) userType() string {
+	if s.UserType == "" {
+		return DefaultUserType
+	}
+	return s.UserType
+}
+
+// userAttribute and appAttribute are exactly what the module's building blocks create with their
+// defaults (type string, scope NONE, permission READ_ONLY).
+func (s PhoneSyncSpec) userAttribute() Attribute {
+	return Attribute{Name: s.AttributeName, Title: s.DisplayName, Description: s.Description, Type: "string",
+		Scope: "NONE", Permission: "READ_ONLY"}
+}
+
+func (s PhoneSyncSpec) appAttribute() Attribute {
+	a := s.userAttribute()
+	a.ExternalName, a.ExternalNamespace = s.ExternalName, s.ExternalNamespace
+	return a
+}
+
+func (s PhoneSyncSpec) mappingProperty() map[string]MappingProperty {
+	return map[string]MappingProperty{s.AttributeName: {Expression: s.MappingExpression(), PushStatus: s.PushStatus}}
+}
+
+// ParsePhoneSyncID splits an import id: app_id/attribute_name or app_id/user_type/attribute_name.
+func ParsePhoneSyncID(id string) (appID, userType, name string, err error) {
+	parts := strings.Split(id, "/")
+	for _, p := range parts {
+		if p == "" {
+			parts = nil
+			break
+		}
+	}
+	switch len(parts) {
+	case 2:
+		return parts[0], DefaultUserType, parts[1], nil
+	case 3:
+		return parts[0], parts[1], parts[2], nil
+	}
+	return "", "", "", fmt.Errorf("import ID %q is not <app_id>/<attribute_name> (default user type) or <app_id>/<user_type>/<attribute_name>", id)
+}
+
+// PhoneSyncObserved is what Okta holds of each piece; a nil piece does not exist.
+type PhoneSyncObserved struct {
+	UserTypeID  string
+	MappingID   string
+	UserAttr    *Attribute       // step 1 (its Source is step 3)
+	AppAttr     *Attribute       // step 2
+	MappingProp *MappingProperty // step 4
+}
+
+// Overridden reports whether step 3 holds: the attribute's source priority is an override with
+// exactly this app.
+func (o *PhoneSyncObserved) Overridden(s PhoneSyncSpec) bool {
+	return o.UserAttr != nil && o.UserAttr.Source.MasterType == MasterOverride &&
+		slices.Equal(o.UserAttr.Source.Priority, []string{s.AppID})
+}
+
+// Drift names every piece that differs from s, in words an admin recognises.
+func (o *PhoneSyncObserved) Drift(s PhoneSyncSpec) []string {
+	var d []string
+	diff := func(what, got, want string) {
+		if got != want {
+			d = append(d, fmt.Sprintf("%s is %q in Okta, %q in the configuration", what, got, want))
+		}
+	}
+	ua := "the Okta user attribute " + s.UserAttributeID()
+	if o.UserAttr == nil {
+		d = append(d, ua+" was deleted")
+	} else {
+		diff(ua+" title", o.UserAttr.Title, s.DisplayName)
+		diff(ua+" description", o.UserAttr.Description, s.Description)
+		if s.OverrideProfileSource && !o.Overridden(s) {
+			d = append(d, fmt.Sprintf("the source priority of %s is %s %v, not an override with app %s",
+				ua, o.UserAttr.Source.MasterType, o.UserAttr.Source.Priority, s.AppID))
+		}
+	}
+	aa := "the app user attribute " + s.AppUserAttributeID()
+	if o.AppAttr == nil {
+		d = append(d, aa+" was deleted")
+	} else {
+		diff(aa+" title", o.AppAttr.Title, s.DisplayName)
+		diff(aa+" description", o.AppAttr.Description, s.Description)
+		diff(aa+" external name", o.AppAttr.ExternalName, s.ExternalName)
+		diff(aa+" external namespace", o.AppAttr.ExternalNamespace, s.ExternalNamespace)
+	}
+	mp := fmt.Sprintf("the mapping property %s of mapping %s", s.AttributeName, orUnknown(o.MappingID))
+	if o.MappingProp == nil {
+		d = append(d, mp+" was removed")
+	} else {
+		diff(mp+" expression", o.MappingProp.Expression, s.MappingExpression())
+		diff(mp+" push status", o.MappingProp.PushStatus, s.PushStatus)
+	}
+	return d
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(app -> user type)"
+	}
+	return s
+}
+
+// PhoneSyncError says which step failed and what the rollback did.
+type PhoneSyncError struct {
+	Step        string   // e.g. "step 4/5: add the mapping property dialpadPhone"
+	Err         error    // the step's error (Okta's answer)
+	RolledBack  []string // pieces removed again, in the order removed
+	Left        []string // pieces the rollback could not remove (still in Okta)
+	RollbackErr error
+}
+
+func (e *PhoneSyncError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed: %v", e.Step, e.Err)
+	switch {
+	case len(e.Left) > 0:
+		fmt.Fprintf(&b, "\nThe rollback could not remove %s (%v); remove them in the Admin Console, or import them into the "+
+			"building-block resources, before applying again.", strings.Join(e.Left, ", "), e.RollbackErr)
+	case len(e.RolledBack) > 0:
+		fmt.Fprintf(&b, "\nEverything this apply had created was removed again (%s); the org is as it was.", strings.Join(e.RolledBack, ", "))
+	}
+	return b.String()
+}
+
+func (e *PhoneSyncError) Unwrap() error { return e.Err }
+
+// rollbackTimeout bounds the clean-up after a failed create; it runs even when the create's own
+// deadline is what failed.
+const rollbackTimeout = 5 * time.Minute
+
+// CreatePhoneSync runs the five steps in dependency order. Every step verifies its write; on a
+// failure the pieces already made (and the failing one, whose write may have landed before the
+// error) are removed in reverse order, unless the failure was that the piece already existed.
+func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
+	o := &PhoneSyncObserved{}
+	if _, err := c.FindApp(ctx, s.AppID); err != nil {
+		return nil, &PhoneSyncError{Step: "looking up app " + s.AppID, Err: err}
+	}
+	ut, err := c.FindUserType(ctx, s.userType())
+	if err != nil {
+		return nil, &PhoneSyncError{Step: "looking up user type " + s.userType(), Err: err}
+	}
+	o.UserTypeID = ut.ID
+
+	type undo struct {
+		what string
+		fn   func(context.Context) error
+	}
+	var undos []undo
+	undoUserAttr := undo{"the Okta user attribute " + s.UserAttributeID(), func(ctx context.Context) error {
+		return c.DeleteUserAttribute(ctx, s.userType(), s.AttributeName)
+	}}
+	undoAppAttr := undo{"the app user attribute " + s.AppUserAttributeID(), func(ctx context.Context) error {
+		return c.DeleteAppUserAttribute(ctx, s.AppID, s.AttributeName)
+	}}
+	undoMapping := undo{"the mapping property " + s.AttributeName, func(ctx context.Context) error {
+		return c.DeleteMappingProperties(ctx, s.AppID, ut.ID, []string{s.AttributeName})
+	}}
+
+	fail := func(step string, err error, undoFailing *undo) error {
+		pe := &PhoneSyncError{Step: step, Err: err}
+		var ae *AttributeExistsError
+		var me *MappingPropertyExistsError
+		if undoFailing != nil && !errors.As(err, &ae) && !errors.As(err, &me) {
+			undos = append(undos, *undoFailing)
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		defer cancel()
+		for i := len(undos) - 1; i >= 0; i-- {
+			if rerr := undos[i].fn(rctx); rerr != nil {
+				pe.RollbackErr = rerr
+				for j := i; j >= 0; j-- {
+					pe.Left = append(pe.Left, undos[j].what)
+				}
+				break
+			}
+			pe.RolledBack = append(pe.RolledBack, undos[i].what)
+		}
+		return pe
+	}
+
+	// Step 1.
+	ua, err := c.CreateUserAttribute(ctx, s.userType(), s.userAttribute())
+	if err != nil {
+		return nil, fail("step 1/5: create the Okta user attribute "+s.UserAttributeID(), err, &undoUserAttr)
+	}
+	undos = append(undos, undoUserAttr)
+	o.UserAttr = ua
+
+	// Step 2.
+	aa, err := c.CreateAppUserAttribute(ctx, s.AppID, s.appAttribute())
+	if err != nil {
+		return nil, fail("step 2/5: create the app user attribute "+s.AppUserAttributeID(), err, &undoAppAttr)
+	}
+	undos = append(undos, undoAppAttr)
+	o.AppAttr = aa
+
+	// Step 3. Undone by deleting the user attribute, which takes its source priority with it.
+	if s.OverrideProfileSource {
+		src, err := c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterOverride, []string{s.AppID})
+		if err != nil {
+			return nil, fail("step 3/5: override the source priority of "+s.UserAttributeID()+" with app "+s.AppID, err, nil)
+		}
+		o.UserAttr.Source = *src
+	}
+
+	// Step 4.
+	m, err := c.CreateMappingProperties(ctx, s.AppID, ut.ID, s.mappingProperty())
+	if err != nil {
+		return nil, fail("step 4/5: add the mapping property "+s.AttributeName+" ("+s.MappingExpression()+") to the mapping "+s.AppID+" -> "+ut.ID, err, &undoMapping)
+	}
+	undos = append(undos, undoMapping)
+	o.MappingID = m.ID
+	p := m.Properties[s.AttributeName]
+	o.MappingProp = &p
+
+	// Step 5.
+	if s.ApplyToExistingUsers {
+		if err := c.ReapplyMapping(ctx, s.AppID, ut.ID); err != nil {
+			return nil, fail("step 5/5: apply the mapping to existing users", err, nil)
+		}
+	}
+	return o, nil
+}
+
+// ReadPhoneSync reads every piece. It returns a *NotFoundError only when none of them exists;
+// otherwise the missing ones are nil in the answer (see Drift).
+func (c *Client) ReadPhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
+	o := &PhoneSyncObserved{UserTypeID: s.UserTypeID, MappingID: s.MappingID}
+	if o.UserTypeID == "" {
+		ut, err := c.FindUserType(ctx, s.userType())
+		if err != nil && !IsNotFound(err) {
+			return nil, err
+		}
+		o.UserTypeID = ut.ID
+	}
+	ua, err := c.FindUserAttribute(ctx, s.userType(), s.AttributeName)
+	if err != nil && !IsNotFound(err) {
+		return nil, err
+	}
+	o.UserAttr = ua
+	aa, err := c.FindAppUserAttribute(ctx, s.AppID, s.AttributeName)
+	if err != nil && !IsNotFound(err) {
+		return nil, err
+	}
+	o.AppAttr = aa
+
+	var m *Mapping
+	if o.MappingID != "" {
+		m, err = c.GetMapping(ctx, o.MappingID)
+		if err != nil && !IsNotFound(err) {
+			return nil, err
+		}
+	}
+	if m == nil && o.UserTypeID != "" {
+		m, err = c.FindMapping(ctx, s.AppID, o.UserTypeID)
+		if err != nil && !IsNotFound(err) {
+			return nil, err
+		}
+	}
+	if m != nil {
+		o.MappingID = m.ID
+		if p, ok := m.Properties[s.AttributeName]; ok {
+			o.MappingProp = &p
+		}
+	}
+	if o.UserAttr == nil && o.AppAttr == nil && o.MappingProp == nil {
+		return nil, &NotFoundError{Kind: "phone sync", ID: s.ID()}
+	}
+	return o, nil
+}
+
+// UpdatePhoneSync brings every piece to s in place: a changed field is updated, a piece deleted
+// outside Terraform is made again, and nothing already right is written. It is also how drift is
+// repaired. The source priority is only written when the override is wanted, or was wanted before.
+func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
+	o, err := c.ReadPhoneSync(ctx, s)
+	if IsNotFound(err) {
+		return c.CreatePhoneSync(ctx, s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.UserTypeID == "" {
+		ut, err := c.FindUserType(ctx, s.userType())
+		if err != nil {
+			return nil, err
+		}
+		o.UserTypeID = ut.ID
+	}
+
+	wantUA := s.userAttribute()
+	switch {
+	case o.UserAttr == nil:
+		o.UserAttr, err = c.CreateUserAttribute(ctx, s.userType(), wantUA)
+	case !sameAttribute(*o.UserAttr, wantUA, false):
+		o.UserAttr, err = c.UpdateUserAttribute(ctx, s.userType(), wantUA)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("updating the Okta user attribute %s: %w", s.UserAttributeID(), err)
+	}
+
+	wantAA := s.appAttribute()
+	switch {
+	case o.AppAttr == nil:
+		o.AppAttr, err = c.CreateAppUserAttribute(ctx, s.AppID, wantAA)
+	case !sameAttribute(*o.AppAttr, wantAA, true):
+		o.AppAttr, err = c.UpdateAppUserAttribute(ctx, s.AppID, wantAA)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("updating the app user attribute %s: %w", s.AppUserAttributeID(), err)
+	}
+
+	var src *AttributeSource
+	switch {
+	case s.OverrideProfileSource && !o.Overridden(s):
+		src, err = c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterOverride, []string{s.AppID})
+	case !s.OverrideProfileSource && old.OverrideProfileSource && o.UserAttr.Source.MasterType != MasterProfileMaster:
+		src, err = c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterProfileMaster, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("setting the source priority of %s: %w", s.UserAttributeID(), err)
+	}
+	if src != nil {
+		o.UserAttr.Source = *src
+	}
+
+	if want := s.mappingProperty()[s.AttributeName]; o.MappingProp == nil || *o.MappingProp != want {
+		m, err := c.UpdateMappingProperties(ctx, s.AppID, o.UserTypeID, s.mappingProperty(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("updating the mapping property %s: %w", s.AttributeName, err)
+		}
+		o.MappingID = m.ID
+		p := m.Properties[s.AttributeName]
+		o.MappingProp = &p
+	}
+
+	if s.ApplyToExistingUsers {
+		if err := c.ReapplyMapping(ctx, s.AppID, o.UserTypeID); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// DeletePhoneSync removes the pieces in reverse order: the mapping property (only that one; the
+// mapping's other properties stay), the app user attribute, then the Okta user attribute, whose
+// source priority goes with it. Pieces already gone count as deleted.
+func (c *Client) DeletePhoneSync(ctx context.Context, s PhoneSyncSpec) error {
+	utID := s.UserTypeID
+	if utID == "" {
+		ut, err := c.FindUserType(ctx, s.userType())
+		if err != nil && !IsNotFound(err) {
+			return err
+		}
+		utID = ut.ID
+	}
+	if utID != "" {
+		if err := c.DeleteMappingProperties(ctx, s.AppID, utID, []string{s.AttributeName}); err != nil {
+			return fmt.Errorf("removing the mapping property %s: %w", s.AttributeName, err)
+		}
+	}
+	if err := c.DeleteAppUserAttribute(ctx, s.AppID, s.AttributeName); err != nil && !IsNotFound(err) {
+		return fmt.Errorf("deleting the app user attribute %s: %w", s.AppUserAttributeID(), err)
+	}
+	if err := c.DeleteUserAttribute(ctx, s.userType(), s.AttributeName); err != nil && !IsNotFound(err) {
+		return fmt.Errorf("deleting the Okta user attribute %s: %w", s.UserAttributeID(), err)
+	}
+	return nil
+}

@@ -1,0 +1,535 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithImportState    = (*phoneSyncResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*phoneSyncResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*phoneSyncResource)(nil)
+)
+
+// NewPhoneSyncResource is the constructor registered with the provider.
+func NewPhoneSyncResource() resource.Resource { return &phoneSyncResource{} }
+
+type phoneSyncResource struct {
+	client *okta.Client
+}
+
+type phoneSyncModel struct {
+	ID                     types.String   `tfsdk:"id"`
+	AppID                  types.String   `tfsdk:"app_id"`
+	AttributeName          types.String   `tfsdk:"attribute_name"`
+	DisplayName            types.String   `tfsdk:"display_name"`
+	Description            types.String   `tfsdk:"description"`
+	UserType               types.String   `tfsdk:"user_type"`
+	ExternalName           types.String   `tfsdk:"external_name"`
+	ExternalNamespace      types.String   `tfsdk:"external_namespace"`
+	PushStatus             types.String   `tfsdk:"push_status"`
+	ApplyToExistingUsers   types.Bool     `tfsdk:"apply_to_existing_users"`
+	OverrideProfileSource  types.Bool     `tfsdk:"override_profile_source"`
+	RequireProfileSourcing types.Bool     `tfsdk:"require_profile_sourcing"`
+	UserTypeID             types.String   `tfsdk:"user_type_id"`
+	MappingID              types.String   `tfsdk:"mapping_id"`
+	UserAttributeID        types.String   `tfsdk:"user_attribute_id"`
+	AppUserAttributeID     types.String   `tfsdk:"app_user_attribute_id"`
+	MappingExpression      types.String   `tfsdk:"mapping_expression"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
+}
+
+var phoneSyncAppIDPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
+const (
+	phoneSyncDefaultAttribute = "dialpadPhone"
+	phoneSyncDefaultTitle     = "Dialpad Phone"
+	phoneSyncDefaultExternal  = "phoneNumbers.^[type=='Dialpad'].value"
+	phoneSyncDefaultNamespace = "urn:ietf:params:scim:schemas:core:2.0:User"
+	phoneSyncDefaultTimeout   = 20 * time.Minute
+)
+
+func (r *phoneSyncResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_okta_phone_sync"
+}
+
+func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	expected := func(desc string) schema.StringAttribute {
+		// Planned by ModifyPlan from the configuration, so a piece missing in Okta plans an update naming it.
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The whole Dialpad -> Okta phone sync in one resource: every Okta user assigned to the Dialpad app " +
+			"gets their Dialpad number on their Okta profile, kept that way, with drift reported.\n\n" +
+			"Create runs the five steps in dependency order and verifies each: (1) the attribute on the Okta user profile, " +
+			"(2) the attribute on the app user profile, read from the SCIM record (`external_name`), (3) the attribute's source " +
+			"priority overridden with this app, (4) the app -> Okta mapping of the attribute with its push status, " +
+			"(5) \"Apply Updates Now\" when `apply_to_existing_users` is set. A failure part-way removes what this create made, " +
+			"so nothing is left half-made. Refresh checks every piece and names the one that drifted; destroy removes the pieces in " +
+			"reverse order and leaves everything else (other attributes, other mapping properties) untouched.\n\n" +
+			"The module `modules/okta-phone-sync` builds the same state from the building-block resources.\n\n" +
+			"**Before the first apply** an Okta admin must allow the app to source Okta users (Admin Console only: Applications > " +
+			"Dialpad > Provisioning > To Okta > Profile & Lifecycle Sourcing > \"Allow Dialpad to source Okta users\", " +
+			"deactivation action \"Do Nothing\"). The plan fails with these steps until then (`require_profile_sourcing`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<app_id>/<attribute_name>` for the default user type, `<app_id>/<user_type>/<attribute_name>` otherwise; also the import ID.",
+				PlanModifiers:       keep,
+			},
+			"app_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Id of the Dialpad app in Okta (the `dialpad_okta_app` data source looks it up by exact label).",
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.RegexMatches(phoneSyncAppIDPattern, "must be an Okta app id (letters and digits)")},
+			},
+			"attribute_name": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultAttribute),
+				MarkdownDescription: "Variable name of the attribute on the Okta user profile and on the app user profile. Default `" + phoneSyncDefaultAttribute + "`.",
+				PlanModifiers:       replace,
+				Validators:          []validator.String{phoneSyncNameValidator{}},
+			},
+			"display_name": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),
+				MarkdownDescription: "Display name (title) of the attribute on both profiles. Updated in place. Default `" + phoneSyncDefaultTitle + "`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"description": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),
+				MarkdownDescription: "Description of the attribute on both profiles. Updated in place. Default `" + phoneSyncDefaultTitle + "`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"user_type": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
+				MarkdownDescription: "Name of the Okta user type whose profile receives the attribute. Default `default`.",
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"external_name": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultExternal),
+				MarkdownDescription: "SCIM path Okta reads the number from in the Dialpad user record, e.g. `phoneNumbers.^[type=='mobile'].value` " +
+					"for the mobile number. Updated in place; profiles get the new values on the next import or with `apply_to_existing_users`. " +
+					"Default `" + phoneSyncDefaultExternal + "`.",
+				Validators: []validator.String{phoneSyncExternalNameValidator{}},
+			},
+			"external_namespace": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultNamespace),
+				MarkdownDescription: "URN of the SCIM schema holding `external_name`. Updated in place. Default `" + phoneSyncDefaultNamespace + "`.",
+				Validators:          []validator.String{phoneSyncURNValidator{}},
+			},
+			"push_status": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(okta.PushStatusPush),
+				MarkdownDescription: "`PUSH` = \"Apply mappings on user Create and Update\"; `DONT_PUSH` = on create only. Updated in place. Default `PUSH`.",
+				Validators:          []validator.String{stringvalidator.OneOf(okta.PushStatusPush, okta.PushStatusDontPush)},
+			},
+			"apply_to_existing_users": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "\"Apply Updates Now\": after create and after each update, apply the mapping to every existing user. " +
+					"Okta refuses this for OAuth 2.0 service apps, so with OAuth credentials it is a plan-time error. Default `false`.",
+			},
+			"override_profile_source": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Set the attribute's source priority to \"Override profile source\" with this app only, so users whose profile " +
+					"is sourced from another app (an HR system) still receive their number, and keep their other attributes. Default `true`.",
+			},
+			"require_profile_sourcing": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Fail the plan unless the app is a profile source, with the Admin Console steps; also warns when the app would be " +
+					"the org's only profile source. `false` is only valid with `push_status = \"DONT_PUSH\"` and `override_profile_source = false`, " +
+					"which Okta accepts without sourcing. Default `true`.",
+			},
+			"user_type_id":          schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the Okta user type (the mapping's target).", PlanModifiers: keep},
+			"mapping_id":            schema.StringAttribute{Computed: true, MarkdownDescription: "Okta id of the app -> Okta user profile mapping.", PlanModifiers: keep},
+			"user_attribute_id":     expected("`<user_type>/<attribute_name>` of the attribute on the Okta user profile; empty in state when it was deleted outside Terraform."),
+			"app_user_attribute_id": expected("`<app_id>/<attribute_name>` of the attribute on the app user profile; empty in state when it was deleted outside Terraform."),
+			"mapping_expression":    expected("The mapping expression of the attribute (`appuser.<attribute_name>`) as Okta holds it; empty when the mapping property is gone."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *phoneSyncResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig holds the rule between arguments that needs no API call.
+func (r *phoneSyncResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m phoneSyncModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m.RequireProfileSourcing.IsUnknown() || m.RequireProfileSourcing.IsNull() || m.RequireProfileSourcing.ValueBool() {
+		return
+	}
+	push := m.PushStatus.IsNull() || m.PushStatus.ValueString() == okta.PushStatusPush
+	override := m.OverrideProfileSource.IsNull() || m.OverrideProfileSource.ValueBool()
+	if m.PushStatus.IsUnknown() || m.OverrideProfileSource.IsUnknown() || (!push && !override) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("require_profile_sourcing"), "require_profile_sourcing = false needs DONT_PUSH and no override",
+		"Okta refuses a PUSH mapping and a source override for an app that is not a profile source, so require_profile_sourcing = false "+
+			"is only valid together with push_status = \"DONT_PUSH\" and override_profile_source = false.")
+}
+
+// ModifyPlan plans the expected pieces (so a piece deleted in Okta shows as an update naming it) and
+// runs the plan-time checks that need the org. It never blocks a destroy plan.
+func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan phoneSyncModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	known := !plan.AppID.IsUnknown() && !plan.AttributeName.IsUnknown() && !plan.UserType.IsUnknown()
+	if known {
+		spec := specFromModel(plan)
+		plan.ID = types.StringValue(spec.ID())
+		plan.UserAttributeID = types.StringValue(spec.UserAttributeID())
+		plan.AppUserAttributeID = types.StringValue(spec.AppUserAttributeID())
+		plan.MappingExpression = types.StringValue(spec.MappingExpression())
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+
+	if !plan.ApplyToExistingUsers.IsUnknown() && plan.ApplyToExistingUsers.ValueBool() && r.client.AuthMode() != okta.AuthModeAPIToken {
+		resp.Diagnostics.AddAttributeError(path.Root("apply_to_existing_users"), "apply_to_existing_users needs an API token",
+			"Okta refuses \"Apply Updates Now\" (the mapping reapply call) for OAuth 2.0 service apps, and this provider authenticates with "+
+				"OAuth. Set apply_to_existing_users = false (users then receive their numbers on the next import or profile update), "+
+				"or configure okta_api_token.")
+	}
+	if plan.AppID.IsUnknown() || plan.RequireProfileSourcing.IsUnknown() || !plan.RequireProfileSourcing.ValueBool() {
+		return
+	}
+	notices, err := r.client.CheckProfileSourcing(ctx, []string{plan.AppID.ValueString()})
+	for _, n := range notices {
+		resp.Diagnostics.AddWarning(n.Summary, n.Detail)
+	}
+	var pse *okta.ProfileSourcingError
+	switch {
+	case errors.As(err, &pse):
+		resp.Diagnostics.AddAttributeError(path.Root("app_id"), pse.Summary(), pse.Detail()+
+			"\n\nOr set require_profile_sourcing = false together with push_status = \"DONT_PUSH\" and override_profile_source = false.")
+	case okta.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("app_id"), "Okta app not found",
+			fmt.Sprintf("There is no Okta app with id %q. The dialpad_okta_app data source looks an app up by its exact label.", plan.AppID.ValueString()))
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot check whether the app is a profile source", err.Error())
+	}
+}
+
+func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
+		return
+	}
+	var plan phoneSyncModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	spec := specFromModel(plan)
+	got, err := r.client.CreatePhoneSync(ctx, spec)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the Okta phone sync", phoneSyncErrorDetail(err))
+		return
+	}
+	plan.fromObserved(spec, got, nil)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
+		return
+	}
+	var state phoneSyncModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := phoneSyncReadTimeout(ctx, state.Timeouts)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	spec := specFromModel(state)
+	got, err := r.client.ReadPhoneSync(ctx, spec)
+	if okta.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Okta phone sync is gone",
+			fmt.Sprintf("None of the pieces of the phone sync %s exist in Okta any more; Terraform will plan to create it again.", spec.ID()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the Okta phone sync", phoneSyncErrorDetail(err))
+		return
+	}
+	prior := state
+	state.fromObserved(spec, got, &prior)
+	if drift := got.Drift(spec); len(drift) > 0 {
+		resp.Diagnostics.AddWarning("Okta phone sync changed outside Terraform",
+			"These pieces of "+spec.ID()+" differ from the configuration; the plan shows the repair:\n  - "+strings.Join(drift, "\n  - "))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if r.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
+		return
+	}
+	var plan, state phoneSyncModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Update)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	spec := specFromModel(plan)
+	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update the Okta phone sync", phoneSyncErrorDetail(err))
+		return
+	}
+	plan.fromObserved(spec, got, nil)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *phoneSyncResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
+		return
+	}
+	var state phoneSyncModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Delete)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
+	if err := r.client.DeletePhoneSync(ctx, specFromModel(state)); err != nil {
+		resp.Diagnostics.AddError("Cannot delete the Okta phone sync", phoneSyncErrorDetail(err))
+	}
+}
+
+func (r *phoneSyncResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	appID, userType, name, err := okta.ParsePhoneSyncID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), appID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_type"), userType)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("attribute_name"), name)...)
+}
+
+// specFromModel is what the configuration (or state) asks of Okta.
+func specFromModel(m phoneSyncModel) okta.PhoneSyncSpec {
+	return okta.PhoneSyncSpec{
+		AppID:                 m.AppID.ValueString(),
+		UserType:              phoneSyncString(m.UserType, "default"),
+		AttributeName:         phoneSyncString(m.AttributeName, phoneSyncDefaultAttribute),
+		DisplayName:           phoneSyncString(m.DisplayName, phoneSyncDefaultTitle),
+		Description:           phoneSyncString(m.Description, phoneSyncDefaultTitle),
+		ExternalName:          phoneSyncString(m.ExternalName, phoneSyncDefaultExternal),
+		ExternalNamespace:     phoneSyncString(m.ExternalNamespace, phoneSyncDefaultNamespace),
+		PushStatus:            phoneSyncString(m.PushStatus, okta.PushStatusPush),
+		ApplyToExistingUsers:  m.ApplyToExistingUsers.ValueBool(),
+		OverrideProfileSource: m.OverrideProfileSource.IsNull() || m.OverrideProfileSource.ValueBool(),
+	}
+}
+
+// fromObserved writes what Okta holds into the model. With prior (Read), a shared field takes the
+// value of whichever piece differs from the prior state, so the plan names the drift; a missing piece
+// empties its computed id so the plan shows it being put back. Without prior (Create/Update) the
+// model keeps the planned values, which the write just verified.
+func (m *phoneSyncModel) fromObserved(spec okta.PhoneSyncSpec, o *okta.PhoneSyncObserved, prior *phoneSyncModel) {
+	m.ID = types.StringValue(spec.ID())
+	m.AppID = types.StringValue(spec.AppID)
+	m.UserType = types.StringValue(spec.UserType)
+	m.AttributeName = types.StringValue(spec.AttributeName)
+	if o.UserTypeID != "" {
+		m.UserTypeID = types.StringValue(o.UserTypeID)
+	}
+	if o.MappingID != "" {
+		m.MappingID = types.StringValue(o.MappingID)
+	}
+	m.UserAttributeID = types.StringValue("")
+	if o.UserAttr != nil {
+		m.UserAttributeID = types.StringValue(spec.UserAttributeID())
+	}
+	m.AppUserAttributeID = types.StringValue("")
+	if o.AppAttr != nil {
+		m.AppUserAttributeID = types.StringValue(spec.AppUserAttributeID())
+	}
+	m.MappingExpression = types.StringValue("")
+	if o.MappingProp != nil {
+		m.MappingExpression = types.StringValue(o.MappingProp.Expression)
+	}
+	if m.ApplyToExistingUsers.IsNull() || m.ApplyToExistingUsers.IsUnknown() {
+		m.ApplyToExistingUsers = types.BoolValue(false)
+	}
+	if m.RequireProfileSourcing.IsNull() || m.RequireProfileSourcing.IsUnknown() {
+		m.RequireProfileSourcing = types.BoolValue(true)
+	}
+	if prior == nil {
+		return
+	}
+
+	pick := func(prev types.String, fallback string, seen ...*string) types.String {
+		for _, s := range seen {
+			if s != nil && (prev.IsNull() || prev.IsUnknown() || *s != prev.ValueString()) {
+				return types.StringValue(*s)
+			}
+		}
+		if prev.IsNull() || prev.IsUnknown() {
+			return types.StringValue(fallback)
+		}
+		return prev
+	}
+	var uTitle, uDesc, aTitle, aDesc, ext, ns, push *string
+	if a := o.UserAttr; a != nil {
+		uTitle, uDesc = &a.Title, &a.Description
+	}
+	if a := o.AppAttr; a != nil {
+		aTitle, aDesc, ext, ns = &a.Title, &a.Description, &a.ExternalName, &a.ExternalNamespace
+	}
+	if p := o.MappingProp; p != nil {
+		push = &p.PushStatus
+	}
+	m.DisplayName = pick(prior.DisplayName, phoneSyncDefaultTitle, uTitle, aTitle)
+	m.Description = pick(prior.Description, phoneSyncDefaultTitle, uDesc, aDesc)
+	m.ExternalName = pick(prior.ExternalName, phoneSyncDefaultExternal, ext)
+	m.ExternalNamespace = pick(prior.ExternalNamespace, phoneSyncDefaultNamespace, ns)
+	m.PushStatus = pick(prior.PushStatus, okta.PushStatusPush, push)
+	// The source priority is ours only when we override it; otherwise it is left to the admin.
+	if prior.OverrideProfileSource.IsNull() || prior.OverrideProfileSource.IsUnknown() || prior.OverrideProfileSource.ValueBool() {
+		m.OverrideProfileSource = types.BoolValue(o.Overridden(spec))
+	}
+}
+
+func phoneSyncString(v types.String, def string) string {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return def
+	}
+	return v.ValueString()
+}
+
+func phoneSyncTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	d, diags := get(ctx, phoneSyncDefaultTimeout)
+	if diags.HasError() {
+		return ctx, func() {}, diags
+	}
+	c, cancel := context.WithTimeout(ctx, d)
+	return c, cancel, diags
+}
+
+func phoneSyncReadTimeout(ctx context.Context, t timeouts.Value) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	return phoneSyncTimeout(ctx, t.Read)
+}
+
+// phoneSyncErrorDetail is Okta's answer plus what the user can do next.
+func phoneSyncErrorDetail(err error) string {
+	var pe *okta.PhoneSyncError
+	if errors.As(err, &pe) {
+		return pe.Error()
+	}
+	return err.Error()
+}
+
+// Plan-time validators reuse internal/validate, the same rules as the building-block resources.
+type phoneSyncNameValidator struct{}
+
+func (phoneSyncNameValidator) Description(context.Context) string {
+	return "an Okta variable name"
+}
+func (v phoneSyncNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (phoneSyncNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validate.VariableName(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Okta variable name", err.Error())
+	}
+}
+
+type phoneSyncExternalNameValidator struct{}
+
+func (phoneSyncExternalNameValidator) Description(context.Context) string {
+	return "a SCIM external name"
+}
+func (v phoneSyncExternalNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (phoneSyncExternalNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validate.ExternalName(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid external_name", err.Error())
+	}
+}
+
+type phoneSyncURNValidator struct{}
+
+func (phoneSyncURNValidator) Description(context.Context) string { return "a URN" }
+func (v phoneSyncURNValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (phoneSyncURNValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validate.URN(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid external_namespace", err.Error())
+	}
+}
