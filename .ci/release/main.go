@@ -70,6 +70,7 @@ func run(version, dist, mirror string, verify bool, platforms []string) error {
 		start := time.Now()
 		zipName := fmt.Sprintf("%s_%s_%s_%s.zip", project, version, goos, goarch)
 		if err := buildZip(version, goos, goarch, filepath.Join(dist, zipName)); err != nil {
+			_ = os.Remove(filepath.Join(dist, zipName))
 			return fmt.Errorf("%s: %w", p, err)
 		}
 		sum, err := sha256File(filepath.Join(dist, zipName))
@@ -151,13 +152,15 @@ func buildZip(version, goos, goarch, zipPath string) error {
 	}
 	defer f.Close()
 	zw := zip.NewWriter(f)
-	for _, name := range []string{bin, "README.md", "CHANGELOG.md"} {
-		src := filepath.Join(tmp, name)
-		mode := os.FileMode(0o755)
-		if name != bin {
-			src, mode = name, 0o644
+	if err := addToZip(zw, filepath.Join(tmp, bin), bin, 0o755); err != nil {
+		return err
+	}
+	// goreleaser's default archive files, when the repository has them.
+	for _, name := range []string{"README.md", "CHANGELOG.md", "LICENSE"} {
+		if _, err := os.Stat(name); err != nil {
+			continue
 		}
-		if err := addToZip(zw, src, name, mode); err != nil {
+		if err := addToZip(zw, name, name, 0o644); err != nil {
 			return err
 		}
 	}
@@ -173,7 +176,7 @@ func addToZip(zw *zip.Writer, src, name string, mode os.FileMode) error {
 		return err
 	}
 	defer in.Close()
-	hdr := &zip.FileHeader{Name: name, Method: zip.Deflate}
+	hdr := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()}
 	hdr.SetMode(mode)
 	w, err := zw.CreateHeader(hdr)
 	if err != nil {
