@@ -298,6 +298,12 @@ func (c *Client) doJSON(ctx context.Context, method, path string, query url.Valu
 	return err
 }
 
+// Raw is doJSON for the acceptance-test harness and the sweeper, which must read and change an
+// org out of band. Resources and data sources call the typed functions of this package instead.
+func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	return c.doJSON(ctx, method, path, query, body, out)
+}
+
 // doJSONHeader is doJSON that also returns the answer's headers (for Link pagination).
 func (c *Client) doJSONHeader(ctx context.Context, method, path string, query url.Values, body, out any) (http.Header, error) {
 	u := *c.orgURL

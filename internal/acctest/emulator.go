@@ -1,0 +1,209 @@
+package acctest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/oktaemu"
+)
+
+// Emulator is a test's emulator with its control API (/__emulator/...), driven over HTTP like any
+// other client would. It is also an Org.
+type Emulator struct {
+	*org
+	Server *httptest.Server
+	Emu    *oktaemu.Emulator
+}
+
+// Token is the emulator's API token (tests that check logs for secrets need it).
+func (e *Emulator) Token() string { return e.token }
+
+// Stats is GET /__emulator/stats: Okta API calls counted by the emulator (control calls excluded).
+type Stats struct {
+	Total     int            `json:"total"`
+	Throttled int            `json:"throttled"` // 429s answered
+	Faults    int            `json:"faults"`    // injected 5xx
+	Dropped   int            `json:"dropped"`   // writes swallowed by the lost-update window
+	Deletes   int            `json:"deletes"`   // schema or mapping properties removed
+	ByRoute   map[string]int `json:"by_route"`  // e.g. "GET /api/v1/meta/schemas/user/{id}"
+}
+
+// Stats reads the emulator's counters.
+func (e *Emulator) Stats(t testing.TB) Stats {
+	t.Helper()
+	var s Stats
+	e.control(t, "GET", "/__emulator/stats", nil, &s)
+	return s
+}
+
+// ResetStats zeroes the counters.
+func (e *Emulator) ResetStats(t testing.TB) {
+	t.Helper()
+	e.control(t, "POST", "/__emulator/stats/reset", nil, nil)
+}
+
+// CheckStats is a TestCheckFunc over the emulator's counters, e.g. that an update deleted nothing.
+func (e *Emulator) CheckStats(check func(Stats) error) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		s, err := e.stats()
+		if err != nil {
+			return err
+		}
+		return check(s)
+	}
+}
+
+// SetProfileSourcing flips the console-only "Allow <app> to source Okta users" setting (with
+// deactivation action "Do Nothing").
+func (e *Emulator) SetProfileSourcing(t testing.TB, appID string, enabled bool) {
+	t.Helper()
+	e.control(t, "PUT", "/__emulator/apps/"+appID+"/profile-sourcing",
+		map[string]any{"enabled": enabled, "deactivation_action": "NONE"}, nil)
+}
+
+// Import simulates the app pushing its users to Okta (an import run).
+func (e *Emulator) Import(t testing.TB, appID string) {
+	t.Helper()
+	e.control(t, "POST", "/__emulator/apps/"+appID+"/import", nil, nil)
+}
+
+// Faults changes the emulator's knobs at runtime; nil fields keep their value.
+type Faults struct {
+	Latency          *time.Duration
+	FaultRate        *float64
+	RateLimit        *int
+	ConsistencyDelay *time.Duration
+	CleanupDelay     *time.Duration
+	LostUpdateWindow *time.Duration
+	Rules            []FaultRule
+}
+
+// FaultRule is a targeted fault: the next Count calls of Method Route answer Status (after
+// applying the write when AfterCommit). Route is the emulator's route pattern, e.g.
+// "/api/v1/mappings/{id}".
+type FaultRule struct {
+	Method      string `json:"method"`
+	Route       string `json:"route"`
+	Status      int    `json:"status"`
+	Count       int    `json:"count"`
+	AfterCommit bool   `json:"after_commit,omitempty"`
+}
+
+// Ptr returns a pointer to v (for Faults fields).
+func Ptr[T any](v T) *T { return &v }
+
+func (f Faults) body() map[string]any {
+	m := map[string]any{}
+	dur := func(k string, d *time.Duration) {
+		if d != nil {
+			m[k] = d.String()
+		}
+	}
+	dur("latency", f.Latency)
+	dur("consistency_delay", f.ConsistencyDelay)
+	dur("cleanup_delay", f.CleanupDelay)
+	dur("lost_update_window", f.LostUpdateWindow)
+	if f.FaultRate != nil {
+		m["fault_rate"] = *f.FaultRate
+	}
+	if f.RateLimit != nil {
+		m["rate_limit"] = *f.RateLimit
+	}
+	if f.Rules != nil {
+		m["rules"] = f.Rules
+	}
+	return m
+}
+
+// SetFaults is PUT /__emulator/faults.
+func (e *Emulator) SetFaults(t testing.TB, f Faults) {
+	t.Helper()
+	e.control(t, "PUT", "/__emulator/faults", f.body(), nil)
+}
+
+// RegisterOAuthClient registers an OAuth service app with a fresh RSA key pair and returns the
+// private key (PKCS#8 PEM). nil scopes grant okta.DefaultScopes, what the provider asks for.
+func (e *Emulator) RegisterOAuthClient(t testing.TB, clientID string, scopes []string) string {
+	t.Helper()
+	if scopes == nil {
+		scopes = okta.DefaultScopes
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.control(t, "PUT", "/__emulator/oauth-clients/"+clientID, map[string]any{
+		"public_key_pem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
+		"scopes":         scopes,
+	}, nil)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}))
+}
+
+func (e *Emulator) stats() (Stats, error) {
+	var s Stats
+	err := e.doControl("GET", "/__emulator/stats", nil, &s)
+	return s, err
+}
+
+func (e *Emulator) control(t testing.TB, method, path string, body, out any) {
+	t.Helper()
+	if err := e.doControl(method, path, body, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *Emulator) doControl(method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.url+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "SSWS "+e.token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := e.Server.Client().Do(req)
+	if err != nil {
+		return fmt.Errorf("emulator control %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("emulator control %s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out != nil && len(bytes.TrimSpace(b)) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("emulator control %s %s: decoding %q: %w", method, path, b, err)
+		}
+	}
+	return nil
+}
