@@ -29,7 +29,7 @@ echo "=== emulator ($emu ${flags[*]}) listening on $url"
 
 # The live-mode contract of internal/acctest (see README "Running against a real dev org").
 # Credentials from the surrounding environment must not leak into this run.
-unset OKTA_BASE_URL OKTA_ORG_NAME OKTA_API_CLIENT_ID OKTA_API_PRIVATE_KEY OKTA_API_PRIVATE_KEY_ID OKTA_API_SCOPES
+unset OKTA_BASE_URL OKTA_ORG_NAME OKTA_API_CLIENT_ID OKTA_API_PRIVATE_KEY OKTA_API_PRIVATE_KEY_ID OKTA_API_SCOPES DIALPAD_ACC_LIVE_EMULATOR
 export DIALPAD_ACC_LIVE=1 OKTA_ORG_URL="$url" OKTA_API_TOKEN="$token"
 set +e
 "$@"
