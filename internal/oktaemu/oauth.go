@@ -475,43 +475,6 @@ func (o *oauthServer) lookup(accessToken string) *oauthToken {
 	return t
 }
 
-// scopeAllows reports whether granted scopes allow an Okta API call. The scope per operation is the
-// one the management spec lists under `security: oauth2:` for it; as in Okta, okta.X.manage also
-// allows the read operations of okta.X.read. Paths the emulator does not serve need okta.apps.manage
-// (never granted by accident) so that unknown routes fail closed.
-func scopeAllows(granted []string, method, path string) bool {
-	resource := oauthScopeResource(path)
-	if resource == "" {
-		return false
-	}
-	have := map[string]bool{}
-	for _, s := range granted {
-		have[s] = true
-	}
-	if have["okta."+resource+".manage"] {
-		return true
-	}
-	return (method == http.MethodGet || method == http.MethodHead) && have["okta."+resource+".read"]
-}
-
-// oauthScopeResource maps an API path to the resource part of its Okta scope name.
-func oauthScopeResource(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/api/v1/meta/schemas/"):
-		return "schemas"
-	case strings.HasPrefix(path, "/api/v1/meta/types/user"):
-		return "userTypes"
-	case path == "/api/v1/apps" || strings.HasPrefix(path, "/api/v1/apps/"):
-		return "apps"
-	case path == "/api/v1/mappings" || strings.HasPrefix(path, "/api/v1/mappings/"),
-		strings.HasPrefix(path, "/api/internal/v1/mappings/"):
-		return "profileMappings"
-	case path == "/api/v1/users" || strings.HasPrefix(path, "/api/v1/users/"):
-		return "users"
-	}
-	return ""
-}
-
 // useJTI records a jti and reports whether it was new. Entries are forgotten once they could no
 // longer be accepted anyway (their token expired), which keeps the map small.
 func (o *oauthServer) useJTI(key string, forgetAfter time.Time) bool {
