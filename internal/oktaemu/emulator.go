@@ -59,6 +59,9 @@ type Emulator struct {
 	token     string
 	noControl bool
 	oauth     *oauthServer
+	// bearerScopes resolves an OAuth access token to its granted scopes (the OAuth server; tests may
+	// substitute it).
+	bearerScopes func(accessToken string) ([]string, bool)
 
 	api     *http.ServeMux
 	control *http.ServeMux
@@ -106,6 +109,7 @@ func New(opts Options) (*Emulator, error) {
 	if e.token == "" {
 		e.token = DefaultToken
 	}
+	e.bearerScopes = e.oauth.scopesFor
 	var err error
 	switch opts.Seed {
 	case "", "demo":
@@ -306,7 +310,7 @@ func (e *Emulator) authorize(r *http.Request, route string) *apiError {
 		*r = *r.WithContext(context.WithValue(r.Context(), authKey{}, authSSWS))
 		return nil
 	case scheme == "Bearer" || scheme == "DPoP":
-		granted, ok := e.oauth.scopesFor(cred)
+		granted, ok := e.bearerScopes(cred)
 		if !ok {
 			return errUnauthorized()
 		}
