@@ -313,7 +313,11 @@ func pathErrorReason(err error) string {
 }
 
 func (p *dialpadProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewUserAttributeResource,
+		NewAppUserAttributeResource,
+		NewAttributeSourceResource,
+	}
 }
 
 func (p *dialpadProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -1,0 +1,320 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*attributeSourceResource)(nil)
+	_ resource.ResourceWithImportState    = (*attributeSourceResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*attributeSourceResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*attributeSourceResource)(nil)
+)
+
+// NewAttributeSourceResource is the constructor of resource "dialpad_okta_attribute_source".
+func NewAttributeSourceResource() resource.Resource { return &attributeSourceResource{} }
+
+type attributeSourceResource struct {
+	client *okta.Client
+}
+
+type attributeSourceModel struct {
+	ID            types.String   `tfsdk:"id"`
+	UserType      types.String   `tfsdk:"user_type"`
+	AttributeName types.String   `tfsdk:"attribute_name"`
+	MasterType    types.String   `tfsdk:"master_type"`
+	Priority      types.List     `tfsdk:"priority"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+}
+
+const attributeSourceDescription = "Owns the source priority (`master`) of one Okta user attribute " +
+	"(Profile Editor -> attribute -> Source priority): inherit from the user's profile source, Okta only, or " +
+	"override with an ordered list of apps. Destroying it returns the attribute to inherit (`PROFILE_MASTER`).\n\n" +
+	"Only `master` is written: the attribute's other fields (and `dialpad_okta_user_attribute`, which may manage " +
+	"them) are left alone, and writes to the schema are serialized and verified.\n\n" +
+	"**Profile sourcing.** Okta accepts an app in an override list only when the app is a profile source (" +
+	"\"Allow <app> to source Okta users\"), a setting with no public API. The plan fails with the exact Admin " +
+	"Console steps when a listed app is not one, and warns when the listed apps would be the org's only profile " +
+	"sources: Dialpad must not be the sole profile source and belongs at the bottom of the Profile Sources " +
+	"priority (Directory -> Profile Sources), with its deactivation action \"Do Nothing\". Okta's public API reads " +
+	"neither that priority nor the deactivation action, so the provider cannot check them. These checks run only " +
+	"when the source priority is about to be written, never on destroy."
+
+func (r *attributeSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_okta_attribute_source"
+}
+
+func (r *attributeSourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: attributeSourceDescription,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<user_type>/<attribute_name>`, also the import ID.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_type": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(okta.DefaultUserType),
+				MarkdownDescription: "Name or id of the user type whose attribute this is (default `default`). Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"attribute_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Variable name of the user attribute, e.g. `dialpad_okta_user_attribute.phone.name` " +
+					"(referencing it orders the two resources). Changing it replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{variableNameValidator()},
+			},
+			"master_type": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "`PROFILE_MASTER` (inherit from the user's profile source), `OKTA` (only Okta and " +
+					"admins set it), or `OVERRIDE` (the apps in `priority`, highest first).",
+				Validators: []validator.String{stringvalidator.OneOf(validate.MasterTypes...)},
+			},
+			"priority": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "With `master_type = \"OVERRIDE\"` (and only then): app ids in priority order, highest " +
+					"first; `\"OKTA\"` stands for Okta itself. Each app must be a profile source.",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes)")),
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *attributeSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *attributeSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg attributeSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.MasterType.IsUnknown() {
+		return
+	}
+	override := cfg.MasterType.ValueString() == okta.MasterOverride
+	switch {
+	case override && cfg.Priority.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Missing priority",
+			"master_type = \"OVERRIDE\" needs priority: the app ids that source this attribute, highest priority first.")
+	case !override && !cfg.Priority.IsNull() && !cfg.MasterType.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Invalid priority",
+			fmt.Sprintf("priority is only valid with master_type = \"OVERRIDE\" (master_type is %q); remove it.", cfg.MasterType.ValueString()))
+	}
+}
+
+// ModifyPlan checks, when the source priority is about to be written, that every app listed is a
+// profile source, and warns when they would be the org's only ones. Never on destroy.
+func (r *attributeSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return // nothing will be written
+	}
+	var plan attributeSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.MasterType.ValueString() != okta.MasterOverride || plan.Priority.IsUnknown() {
+		return
+	}
+	var ids []types.String
+	resp.Diagnostics.Append(plan.Priority.ElementsAs(ctx, &ids, false)...)
+	var appIDs []string
+	for _, id := range ids {
+		if id.IsUnknown() {
+			return // checked again at apply time's plan, once known
+		}
+		appIDs = append(appIDs, id.ValueString())
+	}
+	warnings, err := r.client.CheckProfileSourcing(ctx, appIDs)
+	var pse *okta.ProfileSourcingError
+	switch {
+	case errors.As(err, &pse):
+		resp.Diagnostics.AddAttributeError(path.Root("priority"), pse.Summary(), pse.Detail())
+	case okta.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Unknown app in priority",
+			fmt.Sprintf("%s. priority lists app ids (e.g. data.dialpad_okta_app.dialpad.id), not labels.", err))
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot check profile sourcing", err.Error())
+	}
+	for _, w := range warnings {
+		resp.Diagnostics.AddAttributeWarning(path.Root("priority"), w.Summary, w.Detail)
+	}
+}
+
+func (r *attributeSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan attributeSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	priority := plan.priority(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	got, err := r.client.SetAttributeMaster(ctx, plan.UserType.ValueString(), plan.AttributeName.ValueString(), plan.MasterType.ValueString(), priority)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot set Okta attribute source priority", sourceErrorDetail(err))
+		return
+	}
+	plan.ID = types.StringValue(plan.UserType.ValueString() + "/" + plan.AttributeName.ValueString())
+	plan.fromSource(got, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *attributeSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state attributeSourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	got, err := r.client.FindAttributeSource(ctx, state.UserType.ValueString(), state.AttributeName.ValueString())
+	if okta.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	} else if err != nil {
+		resp.Diagnostics.AddError("Cannot read Okta attribute source priority", err.Error())
+		return
+	}
+	state.ID = types.StringValue(state.UserType.ValueString() + "/" + state.AttributeName.ValueString())
+	state.fromSource(got, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *attributeSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan attributeSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	priority := plan.priority(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	got, err := r.client.SetAttributeMaster(ctx, plan.UserType.ValueString(), plan.AttributeName.ValueString(), plan.MasterType.ValueString(), priority)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update Okta attribute source priority", sourceErrorDetail(err))
+		return
+	}
+	plan.fromSource(got, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete returns the attribute to inherit from the profile source; an attribute already gone is
+// success.
+func (r *attributeSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state attributeSourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	_, err := r.client.SetAttributeMaster(ctx, state.UserType.ValueString(), state.AttributeName.ValueString(), okta.MasterProfileMaster, nil)
+	if err != nil && !okta.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot reset Okta attribute source priority", sourceErrorDetail(err))
+	}
+}
+
+// ImportState takes "<user_type>/<attribute_name>" (or just "<attribute_name>" for the default
+// user type).
+func (r *attributeSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	userType, name, ok := strings.Cut(req.ID, "/")
+	if !ok {
+		userType, name = okta.DefaultUserType, req.ID
+	}
+	if userType == "" || validate.VariableName(name) != nil {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected \"<user_type>/<attribute_name>\" such as \"default/dialpadPhone\", got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), userType+"/"+name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_type"), userType)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("attribute_name"), name)...)
+}
+
+func (m *attributeSourceModel) priority(ctx context.Context, diags *diag.Diagnostics) []string {
+	var ids []string
+	if !m.Priority.IsNull() {
+		diags.Append(m.Priority.ElementsAs(ctx, &ids, false)...)
+	}
+	return ids
+}
+
+func (m *attributeSourceModel) fromSource(s *okta.AttributeSource, diags *diag.Diagnostics) {
+	m.MasterType = types.StringValue(s.MasterType)
+	m.Priority = types.ListNull(types.StringType)
+	if s.MasterType == okta.MasterOverride && len(s.Priority) > 0 {
+		elems := make([]attr.Value, len(s.Priority))
+		for i, id := range s.Priority {
+			elems[i] = types.StringValue(id)
+		}
+		list, d := types.ListValue(types.StringType, elems)
+		diags.Append(d...)
+		m.Priority = list
+	}
+}
+
+func sourceErrorDetail(err error) string {
+	if okta.IsNotFound(err) {
+		return fmt.Sprintf("%s. The attribute must exist before its source priority can be set: create it with "+
+			"dialpad_okta_user_attribute and set attribute_name from it (dialpad_okta_user_attribute.x.name) so Terraform "+
+			"creates it first.", err)
+	}
+	return err.Error()
+}

@@ -1,0 +1,49 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
+)
+
+// ruleValidator adapts a pure rule from internal/validate (func(string) error) to a plan-time
+// string validator whose diagnostic names the attribute and says what a valid value looks like.
+type ruleValidator struct {
+	what string // "an Okta variable name", ...
+	rule func(string) error
+}
+
+var _ validator.String = ruleValidator{}
+
+func (v ruleValidator) Description(context.Context) string { return "value must be " + v.what }
+
+func (v ruleValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.rule(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s", req.Path),
+			fmt.Sprintf("%s must be %s: %s", req.Path, v.what, err))
+	}
+}
+
+// variableNameValidator checks Okta's variable-name rules (letters, digits, underscores; no
+// leading digit).
+func variableNameValidator() validator.String {
+	return ruleValidator{what: "an Okta variable name", rule: validate.VariableName}
+}
+
+// urnValidator checks an external namespace such as urn:ietf:params:scim:schemas:core:2.0:User.
+func urnValidator() validator.String {
+	return ruleValidator{what: "a URN", rule: validate.URN}
+}
+
+// externalNameValidator checks a dotted path with optional ^[attr==value] filters.
+func externalNameValidator() validator.String {
+	return ruleValidator{what: "an external name", rule: validate.ExternalName}
+}
