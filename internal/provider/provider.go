@@ -314,6 +314,7 @@ func pathErrorReason(err error) string {
 
 func (p *dialpadProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewPhoneSyncResource,
 		NewUserAttributeResource,
 		NewAppUserAttributeResource,
 		NewAttributeSourceResource,
@@ -324,6 +325,7 @@ func (p *dialpadProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewAppDataSource,
 		NewUserTypeDataSource,
+		NewPhoneSyncStatusDataSource,
 	}
 }
 
