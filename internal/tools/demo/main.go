@@ -352,7 +352,7 @@ func (d *demo) tfExit(ctx context.Context, want int, args ...string) (string, er
 	full := append([]string{}, args...)
 	switch args[0] {
 	case "apply", "plan", "destroy":
-		full = append(full, "-no-color", "-input=false")
+		full = append(full, "-no-color", "-input=false", "-compact-warnings")
 	}
 	fmt.Fprintf(d.out, "    $ terraform %s\n", strings.Join(args, " "))
 	cmd := exec.CommandContext(ctx, d.terraform, full...)
