@@ -314,6 +314,7 @@ func pathErrorReason(err error) string {
 
 func (p *dialpadProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewAttributeMappingResource,
 		NewPhoneSyncResource,
 		NewUserAttributeResource,
 		NewAppUserAttributeResource,

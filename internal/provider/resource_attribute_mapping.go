@@ -1,0 +1,501 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithImportState = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*attributeMappingResource)(nil)
+)
+
+// NewAttributeMappingResource is the constructor of resource "dialpad_okta_attribute_mapping".
+func NewAttributeMappingResource() resource.Resource { return &attributeMappingResource{} }
+
+type attributeMappingResource struct {
+	client *okta.Client
+}
+
+type attributeMappingModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	SourceID             types.String   `tfsdk:"source_id"`
+	TargetID             types.String   `tfsdk:"target_id"`
+	MappingID            types.String   `tfsdk:"mapping_id"`
+	Properties           types.Map      `tfsdk:"properties"`
+	ApplyToExistingUsers types.Bool     `tfsdk:"apply_to_existing_users"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+type mappingPropertyModel struct {
+	Expression types.String `tfsdk:"expression"`
+	PushStatus types.String `tfsdk:"push_status"`
+}
+
+var mappingPropertyAttrTypes = map[string]attr.Type{
+	"expression":  types.StringType,
+	"push_status": types.StringType,
+}
+
+const attributeMappingDescription = "Owns some target properties of the one Okta profile mapping between `source_id` " +
+	"(an app id or a user type id) and `target_id`: each property's `expression` and `push_status`.\n\n" +
+	"Okta creates a mapping for every app and user type itself; this resource never creates or deletes a mapping, " +
+	"only the properties listed in `properties`. Properties it does not list are never touched, not on update and " +
+	"not on destroy, so the mappings Okta and other tools maintain (e.g. `login`, `email`) survive. Several " +
+	"resources may own different properties of one mapping; writes to one mapping are serialized inside the " +
+	"provider and verified by reading them back.\n\n" +
+	"Creating a property that is already mapped fails with the import command instead of adopting it silently. " +
+	"A change made outside Terraform to an owned property shows up in the next plan; a property removed outside " +
+	"Terraform is planned to be added back.\n\n" +
+	"**Profile sourcing.** A property with `push_status = \"PUSH\"` on a mapping whose source is an app is only " +
+	"accepted by Okta when the app is a profile source (\"Allow <app> to source Okta users\", an Admin Console " +
+	"setting with no public API). The plan fails with the console steps when it is not.\n\n" +
+	"**Ordering with attributes.** Okta refuses to delete an attribute that a mapping still uses. When the " +
+	"attribute and the mapping are in the same configuration, reference the attribute from the mapping (for " +
+	"example `source_id`/`properties` keys built from the attribute's `name`) or add " +
+	"`depends_on = [dialpad_okta_user_attribute.x]` to the mapping: Terraform then creates the attribute before " +
+	"the mapping and destroys the mapping property before the attribute."
+
+func (r *attributeMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_okta_attribute_mapping"
+}
+
+func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: attributeMappingDescription,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<source_id>/<target_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"source_id": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Id of the mapping's source: an app id (`0oa...`, app -> Okta mapping, expressions read " +
+					"`appuser.<name>`) or a user type id (`oty...`, Okta -> app mapping, expressions read `user.<name>`). " +
+					"Changing it replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("default")},
+			},
+			"target_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Id of the mapping's target: a user type id (e.g. `data.dialpad_okta_user_type.default.id`) or an app id. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("default")},
+			},
+			"mapping_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Okta's id of the mapping (`prm...`).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"properties": schema.MapNestedAttribute{
+				Required: true,
+				MarkdownDescription: "The target properties this resource owns, keyed by the target attribute's variable " +
+					"name. Removing a key removes that property from the mapping; other properties of the mapping are never touched.",
+				Validators: []validator.Map{
+					mapvalidator.SizeAtLeast(1),
+					mapvalidator.KeysAre(mappingRule("property name", validate.VariableName)),
+				},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"expression": schema.StringAttribute{
+							Required: true,
+							MarkdownDescription: "Okta Expression Language expression computing the target property, " +
+								"e.g. `appuser.dialpadPhone` or `user.firstName + \" \" + user.lastName`.",
+							Validators: []validator.String{mappingRule("expression", validate.Expression)},
+						},
+						"push_status": schema.StringAttribute{
+							Optional: true,
+							Computed: true,
+							Default:  stringdefault.StaticString(okta.PushStatusPush),
+							MarkdownDescription: "`PUSH` (default): apply the mapping when a user is created and updated. " +
+								"`DONT_PUSH`: only when a user is created. `PUSH` from an app source needs the app to be a profile source.",
+							Validators: []validator.String{stringvalidator.OneOf(okta.PushStatusPush, okta.PushStatusDontPush)},
+						},
+					},
+				},
+			},
+			"apply_to_existing_users": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "After creating or changing properties, apply the mapping to every existing user " +
+					"(\"Apply updates now\" in the Admin Console). Okta allows this only with an API token " +
+					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *attributeMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan runs the checks Okta would otherwise fail mid-apply: reapply with OAuth credentials,
+// and PUSH from an app that is not a profile source. It never blocks a destroy plan.
+func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan attributeMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.ApplyToExistingUsers.ValueBool() && r.client.AuthMode() != okta.AuthModeAPIToken {
+		resp.Diagnostics.AddAttributeError(path.Root("apply_to_existing_users"), "apply_to_existing_users needs an API token",
+			"apply_to_existing_users = true asks Okta to apply the mapping to every existing user, which Okta refuses for "+
+				"OAuth (service app) credentials. Configure the provider with okta_api_token, or set apply_to_existing_users = "+
+				"false and apply the mapping in the Admin Console (Profile Editor -> Mappings -> Apply updates now).")
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return // nothing will be written
+	}
+	if plan.SourceID.IsUnknown() || plan.Properties.IsUnknown() {
+		return
+	}
+	props, known := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !known {
+		return
+	}
+	var pushed []string
+	for name, p := range props {
+		if p.PushStatus == okta.PushStatusPush {
+			pushed = append(pushed, name)
+		}
+	}
+	if len(pushed) == 0 {
+		return
+	}
+	sourceID := plan.SourceID.ValueString()
+	if _, err := r.client.FindApp(ctx, sourceID); okta.IsNotFound(err) {
+		return // a user type source: every push status is allowed
+	} else if err != nil {
+		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
+		return
+	}
+	warnings, err := r.client.CheckProfileSourcing(ctx, []string{sourceID})
+	var pse *okta.ProfileSourcingError
+	switch {
+	case errors.As(err, &pse):
+		sort.Strings(pushed)
+		resp.Diagnostics.AddAttributeError(path.Root("properties"), pse.Summary(),
+			fmt.Sprintf("Properties %s have push_status = \"PUSH\", which Okta accepts only from an app that is a profile source.\n\n%s\n\n"+
+				"Alternatively set push_status = \"DONT_PUSH\" on them.", strings.Join(pushed, ", "), pse.Detail()))
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot check profile sourcing", fmt.Sprintf("Checking app %q: %s", sourceID, err))
+	}
+	for _, w := range warnings {
+		resp.Diagnostics.AddWarning(w.Summary, w.Detail)
+	}
+}
+
+func (r *attributeMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan attributeMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	props, _ := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
+	m, err := r.client.CreateMappingProperties(ctx, source, target, props)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create Okta mapping properties", mappingErrorDetail(source, target, err))
+		return
+	}
+	plan.ID = types.StringValue(source + "/" + target)
+	plan.MappingID = types.StringValue(m.ID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if plan.ApplyToExistingUsers.ValueBool() {
+		r.reapply(ctx, source, target, &resp.Diagnostics)
+	}
+}
+
+func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state attributeMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	owned, _ := mappingPropertiesFrom(ctx, state.Properties, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
+	m, err := r.client.FindMapping(ctx, source, target)
+	if okta.IsNotFound(err) {
+		tflog.Warn(ctx, "Okta mapping is gone; removing it from state", map[string]any{"source_id": source, "target_id": target})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Okta mapping", mappingErrorDetail(source, target, err))
+		return
+	}
+	present := map[string]okta.MappingProperty{}
+	for name := range owned {
+		if p, ok := m.Properties[name]; ok {
+			present[name] = p
+		} else {
+			tflog.Warn(ctx, "Owned mapping property was removed outside Terraform", map[string]any{"mapping_id": m.ID, "property": name})
+		}
+	}
+	if len(present) == 0 {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.Properties = mappingPropertiesValue(present, &resp.Diagnostics)
+	state.ID = types.StringValue(source + "/" + target)
+	state.MappingID = types.StringValue(m.ID)
+	if state.ApplyToExistingUsers.IsNull() {
+		state.ApplyToExistingUsers = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *attributeMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state attributeMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	want, _ := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
+	had, _ := mappingPropertiesFrom(ctx, state.Properties, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	changed := map[string]okta.MappingProperty{}
+	for name, p := range want {
+		if old, ok := had[name]; !ok || old != p {
+			changed[name] = p
+		}
+	}
+	var removed []string
+	for name := range had {
+		if _, ok := want[name]; !ok {
+			removed = append(removed, name)
+		}
+	}
+	sort.Strings(removed)
+
+	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
+	mappingID := state.MappingID
+	if len(changed) > 0 || len(removed) > 0 {
+		m, err := r.client.UpdateMappingProperties(ctx, source, target, changed, removed)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot update Okta mapping properties", mappingErrorDetail(source, target, err))
+			return
+		}
+		mappingID = types.StringValue(m.ID)
+	}
+	plan.ID = types.StringValue(source + "/" + target)
+	plan.MappingID = mappingID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	turnedOn := plan.ApplyToExistingUsers.ValueBool() && !state.ApplyToExistingUsers.ValueBool()
+	if plan.ApplyToExistingUsers.ValueBool() && (len(changed) > 0 || turnedOn) {
+		r.reapply(ctx, source, target, &resp.Diagnostics)
+	}
+}
+
+func (r *attributeMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state attributeMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	owned, _ := mappingPropertiesFrom(ctx, state.Properties, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	names := make([]string, 0, len(owned))
+	for name := range owned {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
+	if err := r.client.DeleteMappingProperties(ctx, source, target, names); err != nil {
+		resp.Diagnostics.AddError("Cannot remove Okta mapping properties", mappingErrorDetail(source, target, err))
+	}
+}
+
+// ImportState takes "<source_id>/<target_id>/<prop>[,<prop>...]": only the named properties
+// become owned, and each must exist.
+func (r *attributeMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	source, target, names, err := okta.ParseMappingImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Example: 0oa1dialpad/oty1default/dialpadPhone,dialpadExtension")
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.AddError("Cannot import Okta mapping properties", errNotConfigured)
+		return
+	}
+	m, err := r.client.FindMapping(ctx, source, target)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import Okta mapping properties", mappingErrorDetail(source, target, err))
+		return
+	}
+	props := map[string]okta.MappingProperty{}
+	var missing []string
+	for _, n := range names {
+		p, ok := m.Properties[n]
+		if !ok {
+			missing = append(missing, n)
+		}
+		props[n] = p
+	}
+	if len(missing) > 0 {
+		resp.Diagnostics.AddError("Cannot import Okta mapping properties",
+			fmt.Sprintf("The mapping %s (%s -> %s) has no property %s. It maps: %s.", m.ID, source, target,
+				strings.Join(missing, ", "), strings.Join(mappingSortedKeys(m.Properties), ", ")))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), source+"/"+target)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("source_id"), source)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("target_id"), target)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("mapping_id"), m.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apply_to_existing_users"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("properties"), mappingPropertiesValue(props, &resp.Diagnostics))...)
+}
+
+func (r *attributeMappingResource) reapply(ctx context.Context, source, target string, diags *diag.Diagnostics) {
+	if err := r.client.ReapplyMapping(ctx, source, target); err != nil {
+		diags.AddError("Cannot apply the mapping to existing users",
+			fmt.Sprintf("The properties were written, but applying the mapping %s -> %s to existing users failed: %s\n\n"+
+				"The properties are written and recorded in the state. Apply them to existing users with Profile Editor -> "+
+				"Mappings -> Apply updates now in the Admin Console, or run apply again after fixing the cause (a failed create is retried as a replacement).", source, target, err))
+	}
+}
+
+// mappingPropertiesFrom converts the properties map; known is false when it or a value is unknown.
+func mappingPropertiesFrom(ctx context.Context, v types.Map, diags *diag.Diagnostics) (props map[string]okta.MappingProperty, known bool) {
+	props = map[string]okta.MappingProperty{}
+	if v.IsNull() || v.IsUnknown() {
+		return props, !v.IsUnknown()
+	}
+	var models map[string]mappingPropertyModel
+	diags.Append(v.ElementsAs(ctx, &models, false)...)
+	known = true
+	for name, m := range models {
+		if m.Expression.IsUnknown() || m.PushStatus.IsUnknown() {
+			known = false
+		}
+		props[name] = okta.MappingProperty{Expression: m.Expression.ValueString(), PushStatus: m.PushStatus.ValueString()}
+	}
+	return props, known
+}
+
+func mappingPropertiesValue(props map[string]okta.MappingProperty, diags *diag.Diagnostics) types.Map {
+	elems := map[string]attr.Value{}
+	for name, p := range props {
+		push := types.StringNull()
+		if p.PushStatus != "" {
+			push = types.StringValue(p.PushStatus)
+		}
+		obj, d := types.ObjectValue(mappingPropertyAttrTypes, map[string]attr.Value{
+			"expression":  types.StringValue(p.Expression),
+			"push_status": push,
+		})
+		diags.Append(d...)
+		elems[name] = obj
+	}
+	v, d := types.MapValue(types.ObjectType{AttrTypes: mappingPropertyAttrTypes}, elems)
+	diags.Append(d...)
+	return v
+}
+
+func mappingErrorDetail(source, target string, err error) string {
+	var exists *okta.MappingPropertyExistsError
+	switch {
+	case errors.As(err, &exists):
+		return err.Error()
+	case okta.IsNotFound(err):
+		return fmt.Sprintf("Okta has no mapping from %q to %q. Okta creates mappings itself when an app is set up for "+
+			"provisioning or a user type is added; check source_id (an app or user type id) and target_id.", source, target)
+	}
+	return fmt.Sprintf("Mapping %s -> %s: %s", source, target, err)
+}
+
+func mappingSortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// checkString adapts a pure rule from internal/validate to a plan-time validator.
+func mappingRule(field string, rule func(string) error) validator.String {
+	return mappingStringRule{field: field, rule: rule}
+}
+
+type mappingStringRule struct {
+	field string
+	rule  func(string) error
+}
+
+func (v mappingStringRule) Description(context.Context) string { return v.field + " must be valid" }
+func (v mappingStringRule) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v mappingStringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.rule(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.field, fmt.Sprintf("%s is invalid: %s", v.field, err))
+	}
+}
