@@ -162,7 +162,12 @@ func (p *Path) String() string {
 		var lit string
 		switch v := st.filter.literal.(type) {
 		case string:
-			lit = "'" + v + "'"
+			// The parser has no escapes, so a literal holds at most one kind of quote.
+			if strings.Contains(v, "'") {
+				lit = `"` + v + `"`
+			} else {
+				lit = "'" + v + "'"
+			}
 		case bool:
 			lit = strconv.FormatBool(v)
 		case float64:
