@@ -33,7 +33,7 @@ resource "dialpad_okta_phone_sync" "test" {
 
 // unchanged is CheckUnchanged of the org (the seed's own attributes and mappings survived and
 // nothing of this test is left).
-func unchanged(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {
+func psUnchanged(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {
 	u, ok := org.(interface {
 		CheckUnchanged(*acctest.Snapshot) resource.TestCheckFunc
 	})
@@ -48,7 +48,7 @@ func phoneSyncSpec(org acctest.Org, name string) okta.PhoneSyncSpec {
 }
 
 // checkPieces reads every piece of the sync from the org and hands it to check.
-func checkPieces(org acctest.Org, name string, check func(o *okta.PhoneSyncObserved) error) resource.TestCheckFunc {
+func psCheckPieces(org acctest.Org, name string, check func(o *okta.PhoneSyncObserved) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		o, err := org.Client().ReadPhoneSync(context.Background(), phoneSyncSpec(org, name))
 		if err != nil {
@@ -59,9 +59,9 @@ func checkPieces(org acctest.Org, name string, check func(o *okta.PhoneSyncObser
 }
 
 // allPieces wants every piece present with the given fields.
-func allPieces(org acctest.Org, name, title, external, push string, override bool) resource.TestCheckFunc {
+func psAllPieces(org acctest.Org, name, title, external, push string, override bool) resource.TestCheckFunc {
 	appID := org.Fixtures().AppID
-	return checkPieces(org, name, func(o *okta.PhoneSyncObserved) error {
+	return psCheckPieces(org, name, func(o *okta.PhoneSyncObserved) error {
 		var errs []string
 		if o.UserAttr == nil || o.UserAttr.Title != title || o.UserAttr.Type != "string" {
 			errs = append(errs, fmt.Sprintf("user attribute: %+v", o.UserAttr))
@@ -84,7 +84,7 @@ func allPieces(org acctest.Org, name, title, external, push string, override boo
 }
 
 // noPieces proves that no piece of the sync exists (CheckDestroy, rollback).
-func noPieces(org acctest.Org, name string) error {
+func psNoPieces(org acctest.Org, name string) error {
 	_, err := org.Client().ReadPhoneSync(context.Background(), phoneSyncSpec(org, name))
 	if okta.IsNotFound(err) {
 		return nil
@@ -109,8 +109,8 @@ func TestAccPhoneSync_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: acctest.CheckDestroyAll(
-			func(*terraform.State) error { return noPieces(org, name) },
-			unchanged(org, snap),
+			func(*terraform.State) error { return psNoPieces(org, name) },
+			psUnchanged(org, snap),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -125,7 +125,7 @@ func TestAccPhoneSync_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(phoneSyncAddr, tfjsonpath.New("user_type_id"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(phoneSyncAddr, tfjsonpath.New("mapping_id"), knownvalue.NotNull()),
 				},
-				Check: allPieces(org, name, "Dialpad Phone", "phoneNumbers.^[type=='Dialpad'].value", "PUSH", true),
+				Check: psAllPieces(org, name, "Dialpad Phone", "phoneNumbers.^[type=='Dialpad'].value", "PUSH", true),
 			},
 			{
 				Config:           org.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(fx.UserType))),
@@ -143,4 +143,361 @@ func TestAccPhoneSync_basic(t *testing.T) {
 	})
 }
 
-var _ = regexp.MustCompile
+// psChange is a plan check: the resource is updated in place and attr goes from before (the
+// value refresh found in Okta) to after (the configuration).
+type psChange struct {
+	addr, attr    string
+	before, after any
+}
+
+func (e psChange) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != e.addr {
+			continue
+		}
+		if !rc.Change.Actions.Update() {
+			resp.Error = fmt.Errorf("%s: planned %v, want an in-place update", e.addr, rc.Change.Actions)
+			return
+		}
+		b, _ := rc.Change.Before.(map[string]any)
+		a, _ := rc.Change.After.(map[string]any)
+		if fmt.Sprint(b[e.attr]) != fmt.Sprint(e.before) || fmt.Sprint(a[e.attr]) != fmt.Sprint(e.after) {
+			resp.Error = fmt.Errorf("%s.%s: planned %v -> %v, want %v -> %v", e.addr, e.attr, b[e.attr], a[e.attr], e.before, e.after)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", e.addr)
+}
+
+func TestAccPhoneSync_update(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	org.EnsureProfileSource(t, fx.AppID)
+	name := org.RandomName("Phone")
+	snap := org.Snapshot(t)
+	emu := org.Emulator()
+	base := []string{"user_type = " + acctest.Quote(fx.UserType)}
+	cfg := func(extra ...string) string {
+		return org.Config(phoneSyncConfig(fx.AppID, name, append(base, extra...)...))
+	}
+	// Each update is in place, and (on the emulator) deletes nothing in Okta.
+	inPlace := func(field string) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(phoneSyncAddr, plancheck.ResourceActionUpdate),
+		}}
+	}
+	resetStats := func() {
+		if emu != nil {
+			emu.ResetStats(t)
+		}
+	}
+	noDeletes := func(*terraform.State) error {
+		if emu == nil {
+			return nil
+		}
+		if s := emu.Stats(t); s.Deletes != 0 {
+			return fmt.Errorf("the update deleted %d schema or mapping properties in Okta, want 0", s.Deletes)
+		}
+		return nil
+	}
+	const mobile = "phoneNumbers.^[type=='mobile'].value"
+	const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: acctest.CheckDestroyAll(
+			func(*terraform.State) error { return psNoPieces(org, name) },
+			psUnchanged(org, snap),
+		),
+		Steps: []resource.TestStep{
+			{Config: cfg(), Check: psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)},
+			{
+				PreConfig:        resetStats,
+				Config:           cfg(`display_name = "Work phone"`, `description = "Dialpad work number"`),
+				ConfigPlanChecks: inPlace("display_name"),
+				Check: resource.ComposeTestCheckFunc(noDeletes,
+					psAllPieces(org, name, "Work phone", phoneSyncDefaultExternal, "PUSH", true),
+					psCheckPieces(org, name, func(o *okta.PhoneSyncObserved) error {
+						if o.UserAttr.Description != "Dialpad work number" || o.AppAttr.Description != "Dialpad work number" {
+							return fmt.Errorf("descriptions %q / %q", o.UserAttr.Description, o.AppAttr.Description)
+						}
+						return nil
+					})),
+			},
+			{
+				PreConfig:        resetStats,
+				Config:           cfg(`display_name = "Work phone"`, `description = "Dialpad work number"`, "external_name = "+acctest.Quote(mobile)),
+				ConfigPlanChecks: inPlace("external_name"),
+				Check:            resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Work phone", mobile, "PUSH", true)),
+			},
+			{
+				PreConfig: resetStats,
+				Config: cfg(`display_name = "Work phone"`, `description = "Dialpad work number"`, `external_name = "department"`,
+					"external_namespace = "+acctest.Quote(enterprise)),
+				ConfigPlanChecks: inPlace("external_namespace"),
+				Check: resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Work phone", "department", "PUSH", true),
+					psCheckPieces(org, name, func(o *okta.PhoneSyncObserved) error {
+						if o.AppAttr.ExternalNamespace != enterprise {
+							return fmt.Errorf("external namespace %q", o.AppAttr.ExternalNamespace)
+						}
+						return nil
+					})),
+			},
+			{
+				PreConfig:        resetStats,
+				Config:           cfg(`push_status = "DONT_PUSH"`),
+				ConfigPlanChecks: inPlace("push_status"),
+				Check:            resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "DONT_PUSH", true)),
+			},
+			{
+				PreConfig:        resetStats,
+				Config:           cfg(`push_status = "DONT_PUSH"`, `override_profile_source = false`),
+				ConfigPlanChecks: inPlace("override_profile_source"),
+				Check: resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "DONT_PUSH", false),
+					psCheckPieces(org, name, func(o *okta.PhoneSyncObserved) error {
+						if o.UserAttr.Source.MasterType != okta.MasterProfileMaster {
+							return fmt.Errorf("source priority %+v, want back to PROFILE_MASTER (inherit)", o.UserAttr.Source)
+						}
+						return nil
+					})),
+			},
+			{
+				PreConfig:        resetStats,
+				Config:           cfg(`apply_to_existing_users = true`),
+				ConfigPlanChecks: inPlace("apply_to_existing_users"),
+				Check: resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true),
+					resource.TestCheckResourceAttr(phoneSyncAddr, "apply_to_existing_users", "true")),
+			},
+			{Config: cfg(`apply_to_existing_users = true`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+const phoneSyncDefaultExternal = "phoneNumbers.^[type=='Dialpad'].value"
+
+// TestAccPhoneSync_drift changes each piece through the Okta API (as an admin in the console
+// would) and asserts the plan names it with the value found and the value to restore; the apply
+// repairs it and the next plan is empty.
+func TestAccPhoneSync_drift(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	org.EnsureProfileSource(t, fx.AppID)
+	name := org.RandomName("Phone")
+	snap := org.Snapshot(t)
+	c := org.Client()
+	ctx := context.Background()
+	ut := fx.UserType
+	cfg := org.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(ut)))
+	utID := func() string {
+		u, err := c.FindUserType(ctx, ut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.ID
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	attr := func(title, ext string) okta.Attribute {
+		return okta.Attribute{Name: name, Title: title, Description: "Dialpad Phone", Type: "string", ExternalName: ext,
+			ExternalNamespace: map[bool]string{true: "urn:ietf:params:scim:schemas:core:2.0:User"}[ext != ""]}
+	}
+	step := func(change func(), checks ...plancheck.PlanCheck) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:        change,
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
+			Check:            psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true),
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: acctest.CheckDestroyAll(
+			func(*terraform.State) error { return psNoPieces(org, name) },
+			psUnchanged(org, snap),
+		),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			// The Okta user attribute's title.
+			step(func() {
+				_, err := c.UpdateUserAttribute(ctx, ut, attr("Edited in Okta", ""))
+				must(err)
+			}, psChange{phoneSyncAddr, "display_name", "Edited in Okta", "Dialpad Phone"}),
+			// The app user attribute's external name.
+			step(func() {
+				_, err := c.UpdateAppUserAttribute(ctx, fx.AppID, attr("Dialpad Phone", "phoneNumbers.^[type=='work'].value"))
+				must(err)
+			}, psChange{phoneSyncAddr, "external_name", "phoneNumbers.^[type=='work'].value", phoneSyncDefaultExternal}),
+			// The source priority, back to inherit.
+			step(func() {
+				_, err := c.SetAttributeMaster(ctx, ut, name, okta.MasterProfileMaster, nil)
+				must(err)
+			}, psChange{phoneSyncAddr, "override_profile_source", false, true}),
+			// The mapping property's push status.
+			step(func() {
+				_, err := c.UpdateMappingProperties(ctx, fx.AppID, utID(), map[string]okta.MappingProperty{
+					name: {Expression: "appuser." + name, PushStatus: okta.PushStatusDontPush}}, nil)
+				must(err)
+			}, psChange{phoneSyncAddr, "push_status", "DONT_PUSH", "PUSH"}),
+			// The mapping property's expression.
+			step(func() {
+				_, err := c.UpdateMappingProperties(ctx, fx.AppID, utID(), map[string]okta.MappingProperty{
+					name: {Expression: "appuser.email", PushStatus: okta.PushStatusPush}}, nil)
+				must(err)
+			}, psChange{phoneSyncAddr, "mapping_expression", "appuser.email", "appuser." + name}),
+			// The mapping property removed.
+			step(func() {
+				must(c.DeleteMappingProperties(ctx, fx.AppID, utID(), []string{name}))
+			}, psChange{phoneSyncAddr, "mapping_expression", "", "appuser." + name}),
+			// The app user attribute deleted (Okta needs the mapping property gone first).
+			step(func() {
+				must(c.DeleteMappingProperties(ctx, fx.AppID, utID(), []string{name}))
+				must(c.DeleteAppUserAttribute(ctx, fx.AppID, name))
+			}, psChange{phoneSyncAddr, "app_user_attribute_id", "", fx.AppID + "/" + name},
+				psChange{phoneSyncAddr, "mapping_expression", "", "appuser." + name}),
+			// The Okta user attribute deleted.
+			step(func() {
+				must(c.DeleteMappingProperties(ctx, fx.AppID, utID(), []string{name}))
+				must(c.DeleteUserAttribute(ctx, ut, name))
+			}, psChange{phoneSyncAddr, "user_attribute_id", "", ut + "/" + name}),
+		},
+	})
+}
+
+func TestAccPhoneSync_disappears(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	org.EnsureProfileSource(t, fx.AppID)
+	name := org.RandomName("Phone")
+	snap := org.Snapshot(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(org, name) }, psUnchanged(org, snap)),
+		Steps: []resource.TestStep{{
+			Config: org.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(fx.UserType))),
+			Check: func(*terraform.State) error {
+				return org.Client().DeletePhoneSync(context.Background(), phoneSyncSpec(org, name))
+			},
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(phoneSyncAddr, plancheck.ResourceActionCreate),
+			}},
+		}},
+	})
+}
+
+// TestAccPhoneSync_rollback fails the mapping write (step 4) with a targeted emulator fault, once
+// after Okta applied it (after_commit) and once before, and proves the create left nothing: both
+// attributes and the mapping property are gone, the seed is as it was.
+func TestAccPhoneSync_rollback(t *testing.T) {
+	acctest.RequireEmulator(t, "targeted faults on the mapping write")
+	for _, afterCommit := range []bool{true, false} {
+		t.Run(fmt.Sprintf("after_commit=%v", afterCommit), func(t *testing.T) {
+			emu := acctest.NewEmulator(t)
+			fx := emu.Fixtures()
+			emu.EnsureProfileSource(t, fx.AppID)
+			name := emu.RandomName("Phone")
+			snap := emu.Snapshot(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
+				Steps: []resource.TestStep{{
+					PreConfig: func() {
+						emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{
+							Method: "POST", Route: "/api/v1/mappings/{id}", Status: 400, Count: 1, AfterCommit: afterCommit,
+						}}})
+					},
+					Config:      emu.Config(phoneSyncConfig(fx.AppID, name)),
+					ExpectError: regexp.MustCompile(`(?s)step 4/5: add the mapping property.*removed again`),
+				}, {
+					// Nothing half-made: the same configuration now creates cleanly (nothing is left to refuse it).
+					Config: emu.Config(phoneSyncConfig(fx.AppID, name)),
+					Check:  psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccPhoneSync_ambiguousMappingWrite: a 503 answered after Okta applied the mapping write is
+// accepted once the read-back shows it; the create succeeds and nothing is duplicated.
+func TestAccPhoneSync_ambiguousMappingWrite(t *testing.T) {
+	acctest.RequireEmulator(t, "targeted faults on the mapping write")
+	emu := acctest.NewEmulator(t)
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	name := emu.RandomName("Phone")
+	snap := emu.Snapshot(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{
+					Method: "POST", Route: "/api/v1/mappings/{id}", Status: 503, Count: 1, AfterCommit: true,
+				}}})
+			},
+			Config: emu.Config(phoneSyncConfig(fx.AppID, name)),
+			Check: resource.ComposeTestCheckFunc(
+				psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true),
+				emu.CheckStats(func(s acctest.Stats) error {
+					if s.Faults < 1 {
+						return fmt.Errorf("the fault did not fire (stats %+v)", s)
+					}
+					return nil
+				})),
+		}},
+	})
+}
+
+func TestAccPhoneSync_requireProfileSourcing(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	if fx.NonSourceAppID == "" {
+		t.Skip("needs an app that is not a profile source (DIALPAD_ACC_NON_SOURCE_APP_ID)")
+	}
+	name := org.RandomName("Phone")
+	snap := org.Snapshot(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(org, name) }, psUnchanged(org, snap)),
+		Steps: []resource.TestStep{
+			{
+				// The default: the plan fails with the console steps.
+				Config:      org.Config(phoneSyncConfig(fx.NonSourceAppID, name)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Provisioning.*To Okta.*Profile & Lifecycle Sourcing.*Allow .* to source Okta users.*Do Nothing`),
+			},
+			{
+				// Switching the check off is only valid with DONT_PUSH and no override.
+				Config:      org.Config(phoneSyncConfig(fx.NonSourceAppID, name, "require_profile_sourcing = false")),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)require_profile_sourcing = false.*DONT_PUSH`),
+			},
+			{
+				// That combination Okta accepts without sourcing.
+				Config: org.Config(phoneSyncConfig(fx.NonSourceAppID, name, "require_profile_sourcing = false",
+					`push_status = "DONT_PUSH"`, "override_profile_source = false")),
+				Check: psCheckPieces(org, name, func(o *okta.PhoneSyncObserved) error { return nil }),
+			},
+		},
+	})
+}
+
+func TestAccPhoneSync_oauthApplyToExistingUsers(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	name := org.RandomName("Phone")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      org.ConfigOAuth(t, phoneSyncConfig(fx.AppID, name, "apply_to_existing_users = true")),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)apply_to_existing_users needs an API token`),
+		}},
+	})
+}
