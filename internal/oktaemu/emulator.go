@@ -59,9 +59,9 @@ type Emulator struct {
 	token     string
 	noControl bool
 	oauth     *oauthServer
-	// bearerScopes resolves an OAuth access token to its granted scopes (the OAuth server; tests may
-	// substitute it).
-	bearerScopes func(accessToken string) ([]string, bool)
+	// oauthScopes authenticates an OAuth caller ("Bearer <token>", or "DPoP <token>" with its proof)
+	// and returns the granted scopes: the OAuth server's authorize; tests may substitute it.
+	oauthScopes func(r *http.Request) ([]string, bool)
 
 	api     *http.ServeMux
 	control *http.ServeMux
@@ -109,7 +109,7 @@ func New(opts Options) (*Emulator, error) {
 	if e.token == "" {
 		e.token = DefaultToken
 	}
-	e.bearerScopes = e.oauth.scopesFor
+	e.oauthScopes = e.oauth.authorize
 	var err error
 	switch opts.Seed {
 	case "", "demo":
@@ -310,7 +310,7 @@ func (e *Emulator) authorize(r *http.Request, route string) *apiError {
 		*r = *r.WithContext(context.WithValue(r.Context(), authKey{}, authSSWS))
 		return nil
 	case scheme == "Bearer" || scheme == "DPoP":
-		granted, ok := e.bearerScopes(cred)
+		granted, ok := e.oauthScopes(r)
 		if !ok {
 			return errUnauthorized()
 		}

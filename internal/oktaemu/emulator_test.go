@@ -1,8 +1,10 @@
 package oktaemu
 
 import (
+	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,7 +40,8 @@ func TestAuth(t *testing.T) {
 
 func TestAuth_bearerScopes(t *testing.T) {
 	te := startEmu(t, Options{})
-	te.emu.bearerScopes = func(tok string) ([]string, bool) {
+	te.emu.oauthScopes = func(r *http.Request) ([]string, bool) {
+		_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		switch tok {
 		case "read-schemas":
 			return []string{"okta.schemas.read"}, true

@@ -45,7 +45,7 @@ func Parse(s string) (*Path, error) {
 		if strings.HasPrefix(s[i:], "^[") {
 			f, n, err := parseFilter(s[i+2:])
 			if err != nil {
-				return nil, fmt.Errorf("%w: %q: %v", ErrSyntax, s, err)
+				return nil, fmt.Errorf("%w: %q: %w", ErrSyntax, s, err)
 			}
 			p.steps = append(p.steps, step{filter: f})
 			i += 2 + n
