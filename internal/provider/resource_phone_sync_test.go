@@ -501,3 +501,143 @@ func TestAccPhoneSync_oauthApplyToExistingUsers(t *testing.T) {
 		}},
 	})
 }
+
+// psUsers reads every Okta user's profile by id.
+func psUsers(org acctest.Org) (map[string]map[string]any, error) {
+	users, err := org.Client().ListUsers(context.Background(), "")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]any, len(users))
+	for _, u := range users {
+		out[u.ID] = u.Profile
+	}
+	return out, nil
+}
+
+// psValues checks the number on every assigned user's Okta profile against the app user profile:
+// synced users must hold exactly wantPrefix-numbers, the users of hrUsers (profile mastered by the
+// HR app) must be synced when hrSynced (and missing otherwise), and every other attribute of every
+// user must be as it was in before.
+func psValues(org acctest.Org, name, wantPrefix string, wantSynced int, before map[string]map[string]any, hrUsers map[string]bool, hrSynced bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		c := org.Client()
+		st, err := c.PhoneSyncStatus(ctx, org.Fixtures().AppID, name, 1000)
+		if err != nil {
+			return err
+		}
+		if st.Synced != wantSynced || st.Stale != 0 {
+			return fmt.Errorf("status %+v, want %d synced and none stale", st, wantSynced)
+		}
+		missing := map[string]bool{}
+		for _, r := range st.MissingUsers {
+			missing[r.ID] = true
+		}
+		appUsers, err := c.ListAppUsers(ctx, org.Fixtures().AppID)
+		if err != nil {
+			return err
+		}
+		now, err := psUsers(org)
+		if err != nil {
+			return err
+		}
+		hrChecked := 0
+		for _, au := range appUsers {
+			want, _ := au.Profile[name].(string)
+			got, _ := now[au.ID][name].(string)
+			if want != "" && !strings.HasPrefix(want, wantPrefix) {
+				return fmt.Errorf("user %s: app holds %q, want a %s... number", au.ID, want, wantPrefix)
+			}
+			if hrUsers[au.ID] && want != "" {
+				hrChecked++
+				if hrSynced && got != want {
+					return fmt.Errorf("HR-sourced user %s has %q on the Okta profile, want %q (the override should reach them)", au.ID, got, want)
+				}
+				if !hrSynced && got != "" {
+					return fmt.Errorf("HR-sourced user %s got %q without the override", au.ID, got)
+				}
+			}
+		}
+		if hrChecked == 0 {
+			return fmt.Errorf("no HR-sourced Dialpad user with a number was checked")
+		}
+		for id, p := range now {
+			for k, v := range p {
+				if k == name {
+					continue
+				}
+				if fmt.Sprint(before[id][k]) != fmt.Sprint(v) {
+					return fmt.Errorf("user %s: %s changed from %v to %v; the sync must not touch other attributes", id, k, before[id][k], v)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccPhoneSync_values follows the numbers onto the Okta profiles: after apply and the app's
+// import, users whose profile is mastered by the HR app get theirs through the source override and
+// keep every other attribute; changing external_name to the mobile number and reapplying changes
+// the values; without the override the HR-sourced users get nothing (so the check can fail), and
+// turning it on reaches them through "Apply Updates Now".
+func TestAccPhoneSync_values(t *testing.T) {
+	acctest.RequireEmulator(t, "the seed's users, their SCIM records and the import simulation")
+	for _, override := range []bool{true, false} {
+		t.Run(fmt.Sprintf("override_profile_source=%v", override), func(t *testing.T) {
+			emu := acctest.NewEmulator(t)
+			fx := emu.Fixtures()
+			emu.EnsureProfileSource(t, fx.AppID)
+			name := emu.RandomName("Phone")
+			snap := emu.Snapshot(t)
+			before, err := psUsers(emu)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hr := map[string]bool{}
+			hrUsers, err := emu.Client().ListAppUsers(context.Background(), fx.SourceAppID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range hrUsers {
+				hr[u.ID] = true
+			}
+			const mobile = "external_name = \"phoneNumbers.^[type=='mobile'].value\""
+			cfg := func(override bool, extra ...string) string {
+				return emu.Config(phoneSyncConfig(fx.AppID, name, append([]string{"apply_to_existing_users = true",
+					fmt.Sprintf("override_profile_source = %v", override)}, extra...)...))
+			}
+			// st checks the values; with importFirst the app pushes its users first (app user profiles
+			// are computed from the SCIM records on import, as in Okta).
+			st := func(prefix string, hrSynced, importFirst bool) resource.TestCheckFunc {
+				// Dialpad numbers: 40 of the 60 users, 13 of them HR-sourced; mobile numbers: 20, 7 of
+				// them HR-sourced (oktaemu seed: phone types by user index mod 6, HR users 40..59).
+				n := map[string]int{"+1415555": 40, "+1650555": 20}[prefix]
+				if !hrSynced {
+					n -= map[string]int{"+1415555": 13, "+1650555": 7}[prefix]
+				}
+				check := psValues(emu, name, prefix, n, before, hr, hrSynced)
+				return func(s *terraform.State) error {
+					if importFirst {
+						emu.Import(t, fx.AppID)
+					}
+					return check(s)
+				}
+			}
+			steps := []resource.TestStep{
+				{Config: cfg(override), Check: st("+1415555", override, true)},
+				{Config: cfg(override, mobile), Check: st("+1650555", override, true)},
+			}
+			if !override {
+				// Turning the override on reaches the HR-sourced users through "Apply Updates Now"
+				// alone, without another import.
+				steps = append(steps, resource.TestStep{Config: cfg(true, mobile), Check: st("+1650555", true, false)})
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
+				Steps:                    steps,
+			})
+		})
+	}
+}
