@@ -90,6 +90,7 @@ func (e *Emulator) postSchema(w http.ResponseWriter, r *http.Request, find func(
 	s.lastApplied = now
 	for _, name := range removed {
 		s.deletedAt[strings.ToLower(name)] = now
+		e.org.dropProfileValues(s, name)
 	}
 	e.stats.deletes += len(removed)
 	writeJSON(w, http.StatusOK, e.renderSchema(r, s, next))
@@ -215,6 +216,29 @@ func (e *Emulator) checkNewName(s *schemaObj, cur *schemaDoc, name string, now t
 		return []string{fmt.Sprintf("Cannot create the property %s because the deletion process for an attribute with the same variable name is incomplete. Try again later.", name)}
 	}
 	return nil
+}
+
+// dropProfileValues removes a deleted attribute's values from the profiles the schema describes, as
+// Okta's attribute clean-up does.
+func (o *org) dropProfileValues(s *schemaObj, name string) {
+	if a := o.appsByID[s.appID]; a != nil && s.appID != "" {
+		for _, au := range a.appUsers {
+			if _, ok := au.profile[name]; ok {
+				au.profile = maps.Clone(au.profile)
+				delete(au.profile, name)
+			}
+		}
+		return
+	}
+	t := o.userTypeBySchema(s.id)
+	for _, u := range o.users {
+		if t != nil && u.typeID == t.id {
+			if _, ok := u.profile[name]; ok {
+				u.profile = maps.Clone(u.profile)
+				delete(u.profile, name)
+			}
+		}
+	}
 }
 
 // deletionBlocker explains why a custom property may not be removed: a mapping reads or writes it.

@@ -238,3 +238,18 @@ func TestSeed_emptyAndFile(t *testing.T) {
 		}
 	}
 }
+
+func TestSync_deletedAttributeLeavesProfiles(t *testing.T) {
+	te := startEmu(t, Options{})
+	te.mustDo(200, "POST", "/api/v1/meta/schemas/user/default", addProp(DemoUserAttrWorkLocation, nil))
+	for _, u := range te.mustDo(200, "GET", "/api/v1/users?limit=5", nil).list(t) {
+		if _, ok := path(t, u, "profile").(map[string]any)[DemoUserAttrWorkLocation]; ok {
+			t.Fatal("a deleted user attribute kept its values")
+		}
+	}
+	te.mustDo(200, "POST", "/api/v1/mappings/"+te.mappingID(DemoDefaultUserTypeID, DemoDialpadAppID), mappingProps(map[string]any{DemoDialpadAttrDepartment: nil}))
+	te.mustDo(200, "POST", "/api/v1/meta/schemas/apps/"+DemoDialpadAppID+"/default", addProp(DemoDialpadAttrDepartment, nil))
+	if _, ok := te.dialpadUsers()[0]["profile"].(map[string]any)[DemoDialpadAttrDepartment]; ok {
+		t.Fatal("a deleted app attribute kept its values")
+	}
+}
