@@ -79,9 +79,11 @@ func oapiLoadSpec(path string) (*openapi3.T, error) {
 		"additionalProperties": map[string]any{"$ref": "#/components/schemas/ProfileMappingProperty"},
 	}
 
-	// Quirk 3: `unique` is typed boolean, but Okta answers "UNIQUE_VALIDATED" (or "PENDING_UNIQUENESS"
-	// while it checks existing values) for unique properties and omits it otherwise; the spec's own
-	// description of the Schema tag says so. Accept the boolean (request form) or those strings.
+	// Quirk 3: `unique` is typed boolean, but Okta answers a uniqueness status string: "UNIQUE_VALIDATED"
+	// (or "PENDING_UNIQUENESS" while it checks existing values), as the spec's own description of the
+	// Schema tag says, and "NOT_UNIQUE", the value okta-sdk-golang's string-typed Unique field and
+	// terraform-provider-okta's okta_user_schema_property use for a non-unique property. Accept the
+	// boolean (request form) or those strings.
 	for _, name := range []string{"UserSchemaAttribute", "GroupSchemaAttribute"} {
 		props, _ := oapiDig(schemas, name, "properties").(map[string]any)
 		if props == nil || props["unique"] == nil {
@@ -92,7 +94,7 @@ func oapiLoadSpec(path string) (*openapi3.T, error) {
 			"nullable":    true,
 			"oneOf": []any{
 				map[string]any{"type": "boolean"},
-				map[string]any{"type": "string", "enum": []any{"UNIQUE_VALIDATED", "PENDING_UNIQUENESS"}},
+				map[string]any{"type": "string", "enum": []any{"UNIQUE_VALIDATED", "PENDING_UNIQUENESS", "NOT_UNIQUE"}},
 			},
 		}
 	}
@@ -405,6 +407,9 @@ func TestOpenAPIResponses(t *testing.T) {
 			"title":"Cost center","type":"string","enum":["A","B"],"oneOf":[{"const":"A","title":"A"},{"const":"B","title":"B"}],
 			"permissions":[{"principal":"SELF","action":"READ_WRITE"}]}}}}}`
 		check(t, userSchema, do("POST", "/api/v1/meta/schemas/user/default", enumAttr), 200, "")
+		notUnique := `{"definitions":{"custom":{"id":"#custom","type":"object","properties":{"deskNumber":{
+			"title":"Desk","type":"string","unique":false,"required":false}}}}}`
+		check(t, userSchema, do("POST", "/api/v1/meta/schemas/user/default", notUnique), 200, "")
 		check(t, userSchema, do("GET", "/api/v1/meta/schemas/user/default", ""), 200, "")
 		bad := `{"definitions":{"custom":{"id":"#custom","type":"object","properties":{"1 bad name":{"title":"x","type":"string"}}}}}`
 		check(t, userSchema, do("POST", "/api/v1/meta/schemas/user/default", bad), 400, "E0000001")
