@@ -521,9 +521,6 @@ func TestOAuthSDK_emulator(t *testing.T) {
 			name = "dpop"
 		}
 		t.Run(name, func(t *testing.T) {
-			if dpop {
-				t.Skip("TEMPORARY: Emulator.authorize must call e.oauth.authorize(r) for DPoP callers; see /work/team/requests-EMU-CORE.md (EMU-OAUTH update, TestOAuthSDK_emulator/dpop)")
-			}
 			emu, srv := oauthTestEmulator(t, "0oaSDK", map[string]any{
 				"public_key_pem":           oauthTestPublicPEM(t, &key.PublicKey),
 				"scopes":                   []string{"okta.schemas.read", "okta.apps.read"},
