@@ -58,7 +58,9 @@
 //   - live against the emulator: TF_ACC=1 DIALPAD_ACC_LIVE_EMULATOR=1 runs live mode against an
 //     in-process emulator started with NoControl, proving the live path needs no control API.
 //
-// Terraform: TF_ACC_TERRAFORM_PATH (default <module root>/.tools/bin/terraform; never downloaded),
-// CHECKPOINT_DISABLE=1, TF_ACC_PROVIDER_NAMESPACE=dialpad and TF_CLI_CONFIG_FILE (a file of the
-// harness's own) are set by the harness.
+// Terraform: TF_ACC_TERRAFORM_PATH (kept when set, else <module root>/.tools/bin/terraform; never
+// downloaded), CHECKPOINT_DISABLE=1, TF_ACC_PROVIDER_NAMESPACE=dialpad and TF_CLI_CONFIG_FILE (kept
+// when it names an existing file, else a file the harness writes) are set by the harness.
+//
+// Leftovers of interrupted live runs: `go run ./internal/acctest/cmd/sweep [-dry-run]` (make sweep).
 package acctest

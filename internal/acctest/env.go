@@ -83,13 +83,18 @@ func setup() error {
 			if st, err := os.Stat(tf); err != nil || st.IsDir() {
 				return fmt.Errorf("terraform binary %s not found: run `make tools` (Terraform 1.5.7 is built from source; it is never downloaded) or set TF_ACC_TERRAFORM_PATH", tf)
 			}
-			dir, err := os.MkdirTemp("", "dialpad-acctest-")
-			if err != nil {
-				return err
-			}
-			cli := filepath.Join(dir, "terraformrc")
-			if err := os.WriteFile(cli, []byte("disable_checkpoint = true\n"), 0o600); err != nil {
-				return err
+			// A CLI config file the runner provides (make test: .ci/terraform.rc) is kept; otherwise
+			// (the machine's TF_CLI_CONFIG_FILE names a missing file) the harness writes its own.
+			cli := os.Getenv("TF_CLI_CONFIG_FILE")
+			if st, err := os.Stat(cli); cli == "" || err != nil || st.IsDir() {
+				dir, err := os.MkdirTemp("", "dialpad-acctest-")
+				if err != nil {
+					return err
+				}
+				cli = filepath.Join(dir, "terraformrc")
+				if err := os.WriteFile(cli, []byte("disable_checkpoint = true\n"), 0o600); err != nil {
+					return err
+				}
 			}
 			for k, v := range map[string]string{
 				"TF_ACC_TERRAFORM_PATH":     tf,
