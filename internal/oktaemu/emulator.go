@@ -228,6 +228,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.mu.Lock()
+	w.Header().Set("X-Okta-Request-Id", e.randID(27))
 	k := e.knobs
 	e.stats.total++
 	e.stats.byRoute[statRoute]++

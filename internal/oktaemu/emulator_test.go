@@ -97,7 +97,7 @@ func TestHeaders_everyResponse(t *testing.T) {
 		te.do("GET", "/api/v1/apps/nope", nil),
 		te.call("GET", "/api/v1/apps", "", nil),
 	} {
-		for _, h := range []string{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Date"} {
+		for _, h := range []string{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Date", "X-Okta-Request-Id"} {
 			if r.header.Get(h) == "" {
 				t.Fatalf("status %d response lacks %s", r.status, h)
 			}
