@@ -1,0 +1,764 @@
+package provider_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/oktaemu"
+)
+
+const mappingAddr = "dialpad_okta_attribute_mapping.test"
+
+// mprop is one property of a test config: expression and push status ("" = the default).
+type mprop struct{ expr, push string }
+
+// mappingConfig is a dialpad_okta_attribute_mapping from sourceID to the default user type.
+func mappingConfig(sourceID string, props map[string]mprop, extra string) string {
+	names := make([]string, 0, len(props))
+	for n := range props {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		p := props[n]
+		fmt.Fprintf(&b, "    %s = { expression = %s", n, acctest.Quote(p.expr))
+		if p.push != "" {
+			fmt.Fprintf(&b, ", push_status = %q", p.push)
+		}
+		b.WriteString(" }\n")
+	}
+	return fmt.Sprintf(`
+data "dialpad_okta_user_type" "default" {}
+
+resource "dialpad_okta_attribute_mapping" "test" {
+  source_id = %[1]q
+  target_id = data.dialpad_okta_user_type.default.id
+  properties = {
+%[2]s  }
+%[3]s
+}
+`, sourceID, b.String(), extra)
+}
+
+// ownedProperties lists the property names a mapping resource state owns.
+func ownedProperties(rs *terraform.ResourceState) []string {
+	var names []string
+	for k := range rs.Primary.Attributes {
+		if strings.HasPrefix(k, "properties.") && strings.HasSuffix(k, ".expression") {
+			names = append(names, strings.TrimSuffix(strings.TrimPrefix(k, "properties."), ".expression"))
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// findMappingProperties: nil while any owned property is still mapped, NotFound once all are gone.
+func findMappingProperties(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
+	src, tgt := rs.Primary.Attributes["source_id"], rs.Primary.Attributes["target_id"]
+	m, err := c.FindMapping(ctx, src, tgt)
+	if err != nil {
+		return err
+	}
+	for _, n := range ownedProperties(rs) {
+		if _, ok := m.Properties[n]; ok {
+			return nil
+		}
+	}
+	return &okta.NotFoundError{Kind: "mapping properties", ID: rs.Primary.ID}
+}
+
+func mappingDestroyed(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {
+	return acctest.CheckDestroyAll(
+		acctest.CheckDestroy(org, "dialpad_okta_attribute_mapping", findMappingProperties),
+		org.CheckUnchanged(snap),
+	)
+}
+
+func mappingCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func defaultUserTypeID(t *testing.T, org acctest.Org) string {
+	t.Helper()
+	ut, err := org.Client().FindUserType(mappingCtx(t), "default")
+	if err != nil {
+		t.Fatalf("reading the default user type: %v", err)
+	}
+	return ut.ID
+}
+
+func mustMapping(t *testing.T, org acctest.Org, source, target string) *okta.Mapping {
+	t.Helper()
+	m, err := org.Client().FindMapping(mappingCtx(t), source, target)
+	if err != nil {
+		t.Fatalf("reading mapping %s -> %s: %v", source, target, err)
+	}
+	return m
+}
+
+// setMappingOutOfBand writes mapping properties straight through the Okta API (nil removes one),
+// as an admin in the console would, and waits until Okta shows the change.
+func setMappingOutOfBand(t *testing.T, org acctest.Org, source, target string, props map[string]*okta.MappingProperty) {
+	t.Helper()
+	m := mustMapping(t, org, source, target)
+	body := map[string]any{}
+	for n, p := range props {
+		if p == nil {
+			body[n] = nil
+			continue
+		}
+		body[n] = map[string]any{"expression": p.Expression, "pushStatus": p.PushStatus}
+	}
+	org.API(t, "POST", "/api/v1/mappings/"+m.ID, map[string]any{"properties": body}, nil)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m = mustMapping(t, org, source, target)
+		ok := true
+		for n, p := range props {
+			got, present := m.Properties[n]
+			if (p == nil) == present || (p != nil && got != *p) {
+				ok = false
+			}
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the out-of-band mapping change is not visible: %+v", m.Properties)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkMappingHolds verifies through the finder that Okta holds exactly these owned values.
+func checkMappingHolds(org acctest.Org, source string, target func() string, want map[string]okta.MappingProperty) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		m, err := org.Client().FindMapping(context.Background(), source, target())
+		if err != nil {
+			return err
+		}
+		for n, w := range want {
+			if got, ok := m.Properties[n]; !ok || got != w {
+				return fmt.Errorf("mapping %s property %s = %+v (present %v), want %+v", m.ID, n, got, ok, w)
+			}
+		}
+		return nil
+	}
+}
+
+// expectMappingChange asserts the refreshed (drifted) and planned value of one field of one owned property.
+func expectMappingChange(prop, field, before, after string) plancheck.PlanCheck {
+	return mappingChangeCheck{prop: prop, field: field, before: before, after: after}
+}
+
+type mappingChangeCheck struct{ prop, field, before, after string }
+
+func (c mappingChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	get := func(v any) string {
+		m, _ := v.(map[string]any)
+		props, _ := m["properties"].(map[string]any)
+		p, _ := props[c.prop].(map[string]any)
+		return fmt.Sprint(p[c.field])
+	}
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != mappingAddr {
+			continue
+		}
+		if b, a := get(rc.Change.Before), get(rc.Change.After); b != c.before || a != c.after {
+			resp.Error = fmt.Errorf("properties.%s.%s planned %q -> %q, want %q -> %q", c.prop, c.field, b, a, c.before, c.after)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", mappingAddr)
+}
+
+func TestAccAttributeMapping_basic(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	seed := mustMapping(t, org, app, ut).Properties
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{{
+			Config: org.Config(mappingConfig(app, map[string]mprop{
+				"nickName": {expr: "appuser.givenName"},
+				"title":    {expr: "appuser.title", push: "DONT_PUSH"},
+			}, "")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("id"), knownvalue.StringExact(app+"/"+ut)),
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("mapping_id"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("properties").AtMapKey("nickName").AtMapKey("push_status"), knownvalue.StringExact("PUSH")),
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("apply_to_existing_users"), knownvalue.Bool(false)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckExists(org, mappingAddr, findMappingProperties),
+				checkMappingHolds(org, app, func() string { return ut }, map[string]okta.MappingProperty{
+					"nickName": {Expression: "appuser.givenName", PushStatus: "PUSH"},
+					"title":    {Expression: "appuser.title", PushStatus: "DONT_PUSH"},
+				}),
+				// The seed's own properties of the same mapping are untouched.
+				checkMappingHolds(org, app, func() string { return ut }, seed),
+			),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+func TestAccAttributeMapping_update(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	emu := org.Emulator()
+	resetStats := func() {
+		if emu != nil {
+			emu.ResetStats(t)
+		}
+	}
+	deletes := func(want int) resource.TestCheckFunc {
+		if emu == nil {
+			return func(*terraform.State) error { return nil }
+		}
+		return emu.CheckStats(func(s acctest.Stats) error {
+			if s.Deletes != want {
+				return fmt.Errorf("emulator counted %d property deletes, want %d", s.Deletes, want)
+			}
+			return nil
+		})
+	}
+	target := func() string { return ut }
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{
+				Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, "")),
+			},
+			{
+				// Change expression and push status, add a property: all in place, nothing deleted.
+				PreConfig: resetStats,
+				Config: org.Config(mappingConfig(app, map[string]mprop{
+					"nickName": {expr: `appuser.givenName + " " + appuser.familyName`, push: "DONT_PUSH"},
+					"title":    {expr: "appuser.title"},
+				}, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					deletes(0),
+					checkMappingHolds(org, app, target, map[string]okta.MappingProperty{
+						"nickName": {Expression: `appuser.givenName + " " + appuser.familyName`, PushStatus: "DONT_PUSH"},
+						"title":    {Expression: "appuser.title", PushStatus: "PUSH"},
+					}),
+				),
+			},
+			{
+				// Dropping a key removes exactly that property, in place.
+				PreConfig: resetStats,
+				Config:    org.Config(mappingConfig(app, map[string]mprop{"title": {expr: "appuser.title"}}, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					deletes(1),
+					func(*terraform.State) error {
+						if _, ok := mustMapping(t, org, app, ut).Properties["nickName"]; ok {
+							return errors.New("nickName is still mapped after it left the configuration")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccAttributeMapping_import(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	cfg := org.Config(mappingConfig(app, map[string]mprop{
+		"nickName": {expr: "appuser.givenName"},
+		"title":    {expr: "appuser.title", push: "DONT_PUSH"},
+	}, ""))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				ResourceName:      mappingAddr,
+				ImportState:       true,
+				ImportStateId:     app + "/" + ut + "/title,nickName",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:  mappingAddr,
+				ImportState:   true,
+				ImportStateId: app + "/" + ut + "/nickName,middleName",
+				ExpectError:   regexp.MustCompile(`has no property middleName`),
+			},
+			{
+				ResourceName:  mappingAddr,
+				ImportState:   true,
+				ImportStateId: app + "/" + ut,
+				ExpectError:   regexp.MustCompile(`<source_id>/<target_id>/<property>`),
+			},
+		},
+	})
+}
+
+// Creating a property that is already mapped (here one of the seed's) is refused with the import
+// command; nothing is adopted and the seed's property is unchanged.
+func TestAccAttributeMapping_existing(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	ut := defaultUserTypeID(t, org)
+	seed := mustMapping(t, org, app, ut).Properties
+	taken := firstKey(seed)
+	if taken == "" {
+		t.Skip("the fixture app's mapping has no property to collide with")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{{
+			Config:      org.Config(mappingConfig(app, map[string]mprop{taken: {expr: "appuser.title", push: "DONT_PUSH"}}, "")),
+			ExpectError: regexp.MustCompile(`terraform import dialpad_okta_attribute_mapping.<name>\s+` + regexp.QuoteMeta(app+"/"+ut+"/"+taken)),
+		}},
+	})
+}
+
+func TestAccAttributeMapping_drift(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	cfg := org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, ""))
+	drifted := `appuser.familyName + "!"`
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{
+						"nickName": {Expression: drifted, PushStatus: "PUSH"}})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
+						expectMappingChange("nickName", "expression", drifted, "appuser.givenName"),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("properties").AtMapKey("nickName").AtMapKey("expression"), knownvalue.StringExact("appuser.givenName")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkMappingHolds(org, app, func() string { return ut }, map[string]okta.MappingProperty{
+					"nickName": {Expression: "appuser.givenName", PushStatus: "PUSH"}}),
+			},
+			{
+				PreConfig: func() {
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{
+						"nickName": {Expression: "appuser.givenName", PushStatus: "DONT_PUSH"}})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
+						expectMappingChange("nickName", "push_status", "DONT_PUSH", "PUSH"),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccAttributeMapping_disappears(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	cfg := org.Config(mappingConfig(app, map[string]mprop{
+		"nickName": {expr: "appuser.givenName"},
+		"title":    {expr: "appuser.title"},
+	}, ""))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// One owned property removed outside Terraform: planned back in place.
+				PreConfig: func() {
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{"title": nil})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
+						expectMappingChange("title", "expression", "<nil>", "appuser.title"),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Every owned property removed: the resource is gone and planned for creation.
+				PreConfig: func() {
+					if err := org.Client().DeleteMappingProperties(mappingCtx(t), app, ut, []string{"nickName", "title"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// Changes to properties the resource does not own never show up in its plan, and destroy leaves
+// them (the seed's and one added later) exactly as they are.
+func TestAccAttributeMapping_unmanaged(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	seed := mustMapping(t, org, app, ut).Properties
+	seedName := firstKey(seed)
+	if seedName == "" {
+		t.Skip("the fixture app's mapping has no property of its own to change")
+	}
+	cfg := org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, ""))
+	extra := &okta.MappingProperty{Expression: "appuser.title", PushStatus: "DONT_PUSH"}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			// middleName was added outside Terraform: destroy must have left it.
+			m, err := org.Client().FindMapping(context.Background(), app, ut)
+			if err != nil {
+				return err
+			}
+			if got, ok := m.Properties["middleName"]; !ok || got != *extra {
+				return fmt.Errorf("destroy touched the unmanaged property middleName: %+v (present %v)", got, ok)
+			}
+			if got := m.Properties[seedName]; got != seed[seedName] {
+				return fmt.Errorf("seed property %s is %+v, want %+v", seedName, got, seed[seedName])
+			}
+			setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{"middleName": nil})
+			return mappingDestroyed(org, snap)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					changed := seed[seedName]
+					changed.Expression = "appuser.title"
+					changed.PushStatus = "DONT_PUSH"
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{seedName: &changed, "middleName": extra})
+				},
+				Config:   cfg,
+				PlanOnly: true, // fails on any non-empty plan
+			},
+			{
+				PreConfig: func() {
+					orig := seed[seedName]
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{seedName: &orig})
+				},
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// apply_to_existing_users runs "Apply updates now": existing Okta users get the mapped value.
+func TestAccAttributeMapping_applyToExistingUsers(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "reads the demo seed's users, whose profiles the reapply changes")
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := oktaemu.DemoDialpadAppID
+	org.EnsureProfileSource(t, app)
+	withNick := func() []okta.User {
+		users, err := org.Client().ListUsers(mappingCtx(t), `profile.nickName pr`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return users
+	}
+	if n := len(withNick()); n != 0 {
+		t.Fatalf("the seed has %d users with a nickName; the test needs none", n)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{{
+			Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: `"dp-" + appuser.givenName`}},
+				"  apply_to_existing_users = true")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				users := withNick()
+				if len(users) == 0 {
+					return errors.New("no Okta user received a nickName: the mapping was not applied to existing users")
+				}
+				for _, u := range users {
+					if got, want := fmt.Sprint(u.Profile["nickName"]), "dp-"+fmt.Sprint(u.Profile["firstName"]); got != want {
+						return fmt.Errorf("user %s: nickName %q, want %q", u.Login, got, want)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Okta refuses reapply for OAuth callers, so the plan fails naming the argument.
+func TestAccAttributeMapping_oauthApplyToExistingUsers(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	app := org.Fixtures().AppID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: org.ConfigOAuth(t, mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName", push: "DONT_PUSH"}},
+				"  apply_to_existing_users = true")),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)apply_to_existing_users.*okta_api_token`),
+		}},
+	})
+}
+
+// PUSH from an app that is not a profile source fails at plan with the console steps; turning
+// profile sourcing off later never blocks destroying.
+func TestAccAttributeMapping_profileSourcing(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "switches the console-only profile-sourcing setting")
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	emu := org.Emulator()
+	app := oktaemu.DemoDialpadAppID
+	emu.SetProfileSourcing(t, app, false)
+	cfg := org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, ""))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)nickName.*Profile & Lifecycle Sourcing`),
+			},
+			{
+				// DONT_PUSH needs no profile source.
+				Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName", push: "DONT_PUSH"}}, "")),
+			},
+			{
+				PreConfig: func() { emu.SetProfileSourcing(t, app, true) },
+				Config:    cfg,
+			},
+			{
+				PreConfig: func() { emu.SetProfileSourcing(t, app, false) },
+				Config:    cfg,
+				Destroy:   true,
+			},
+		},
+	})
+}
+
+// Okta refuses to delete an attribute a mapping still uses; the error names mapping and property.
+func TestAccAttributeMapping_attributeInUse(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	ut := defaultUserTypeID(t, org)
+	name := org.RandomName("inuse")
+	attr := fmt.Sprintf(`
+resource "dialpad_okta_user_attribute" "a" {
+  name  = %q
+  title = "In use"
+}
+`, name)
+	mapping := func(key string) string {
+		return fmt.Sprintf(`
+data "dialpad_okta_user_type" "default" {}
+
+resource "dialpad_okta_attribute_mapping" "test" {
+  source_id  = %q
+  target_id  = data.dialpad_okta_user_type.default.id
+  properties = { (%s) = { expression = "appuser.givenName", push_status = "DONT_PUSH" } }
+}
+`, app, key)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: acctest.CheckDestroyAll(
+			acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttr),
+			mappingDestroyed(org, snap),
+		),
+		Steps: []resource.TestStep{
+			{Config: org.Config(attr, mapping("dialpad_okta_user_attribute.a.name"))},
+			{
+				// The mapping keeps the property (literal key) while the attribute leaves the configuration.
+				Config:      org.Config(mapping(acctest.Quote(name))),
+				ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(name) + `.*mapping \S+ .*property "` + regexp.QuoteMeta(name) + `"`),
+			},
+			{
+				// Removing the mapping property first lets the attribute go.
+				Config: org.Config(attr),
+				Check: func(*terraform.State) error {
+					if _, ok := mustMapping(t, org, app, ut).Properties[name]; ok {
+						return errors.New("the mapping property is still there")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func firstKey[V any](m map[string]V) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return ""
+	}
+	return keys[0]
+}
+
+func findUserAttr(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
+	_, err := c.FindUserAttribute(ctx, rs.Primary.Attributes["user_type"], rs.Primary.Attributes["name"])
+	return err
+}
+
+// _parallel: 20 attributes on one schema and 20 mapping properties on one mapping in one apply at
+// Terraform's default -parallelism=10, with the emulator dropping writes that follow an applied
+// one too closely and showing writes late. Every object must be present, the plan empty, and the
+// emulator must prove it did drop writes (so the retries were exercised).
+func TestAccAttributeMapping_parallel(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs the emulator's lost-update window, consistency delay and stats")
+	org := acctest.NewOrg(t, acctest.WithKnobs(oktaemu.Options{
+		Seed:             "demo",
+		LostUpdateWindow: 300 * time.Millisecond,
+		ConsistencyDelay: 100 * time.Millisecond,
+	}))
+	snap := org.Snapshot(t)
+	emu := org.Emulator()
+	app := oktaemu.DemoDialpadAppID
+	ut := oktaemu.DemoDefaultUserTypeID
+	const n = 20
+	var b strings.Builder
+	b.WriteString("data \"dialpad_okta_user_type\" \"default\" {}\n")
+	names := make([]string, n)
+	for i := range n {
+		names[i] = org.RandomName(fmt.Sprintf("par%02d", i))
+		fmt.Fprintf(&b, `
+resource "dialpad_okta_user_attribute" "a%[1]d" {
+  name  = %[2]q
+  title = "Parallel %[1]d"
+}
+
+resource "dialpad_okta_attribute_mapping" "m%[1]d" {
+  source_id  = %[3]q
+  target_id  = data.dialpad_okta_user_type.default.id
+  properties = { (dialpad_okta_user_attribute.a%[1]d.name) = { expression = "appuser.givenName", push_status = "DONT_PUSH" } }
+}
+`, i, names[i], app)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: acctest.CheckDestroyAll(
+			acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttr),
+			mappingDestroyed(org, snap),
+		),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { emu.ResetStats(t) },
+			Config:    org.Config(b.String()),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				emu.CheckStats(func(s acctest.Stats) error {
+					t.Logf("emulator stats after the parallel apply: total %d, dropped %d", s.Total, s.Dropped)
+					if s.Dropped == 0 {
+						return errors.New("the emulator dropped no write: the lost-update window was not exercised")
+					}
+					return nil
+				}),
+				func(*terraform.State) error {
+					time.Sleep(200 * time.Millisecond) // past the consistency delay: read what Okta settled on
+					m := mustMapping(t, org, app, ut)
+					var missing []string
+					for _, name := range names {
+						if _, err := org.Client().FindUserAttribute(context.Background(), "default", name); err != nil {
+							missing = append(missing, "attribute "+name+": "+err.Error())
+						}
+						if p, ok := m.Properties[name]; !ok || p.Expression != "appuser.givenName" {
+							missing = append(missing, "mapping property "+name)
+						}
+					}
+					if len(missing) > 0 {
+						return fmt.Errorf("lost in the parallel apply: %s", strings.Join(missing, "; "))
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
