@@ -33,14 +33,14 @@ resource "dialpad_okta_user_attribute" "test" {
 `, name, title, extra)
 }
 
-func findUserAttribute(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
+func findUserAttributeState(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
 	_, err := c.FindUserAttribute(ctx, rs.Primary.Attributes["user_type"], rs.Primary.Attributes["name"])
 	return err
 }
 
 func userAttributeDestroyed(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {
 	return acctest.CheckDestroyAll(
-		acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttribute),
+		acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttributeState),
 		org.CheckUnchanged(snap),
 	)
 }
@@ -109,7 +109,7 @@ func TestAccUserAttribute_basic(t *testing.T) {
 				statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("unique"), knownvalue.Bool(true)),
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				acctest.CheckExists(org, userAttrAddr, findUserAttribute),
+				acctest.CheckExists(org, userAttrAddr, findUserAttributeState),
 				func(*terraform.State) error {
 					a := mustUserAttr(t, org, name)
 					if a.Title != "Dialpad phone" || a.MaxLength == nil || *a.MaxLength != 30 || !a.Unique {
