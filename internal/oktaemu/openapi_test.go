@@ -428,6 +428,9 @@ func TestOpenAPIResponses(t *testing.T) {
 			"externalName":"phoneNumbers.^[type=='Dialpad'].value",
 			"externalNamespace":"urn:ietf:params:scim:schemas:core:2.0:User"}}}}}`
 		check(t, appSchema, do("POST", "/api/v1/meta/schemas/apps/"+dialpad+"/default", add), 200, "")
+		union := `{"definitions":{"custom":{"id":"#custom","type":"object","properties":{"dialpadGroups":{
+			"title":"Groups","type":"array","items":{"type":"string"},"union":true,"scope":"NONE"}}}}}`
+		check(t, appSchema, do("POST", "/api/v1/meta/schemas/apps/"+dialpad+"/default", union), 200, "")
 		bad := `{"definitions":{"custom":{"id":"#custom","type":"object","properties":{"x":{"title":"x","type":"string","scope":"EVERYONE"}}}}}`
 		check(t, appSchema, do("POST", "/api/v1/meta/schemas/apps/"+dialpad+"/default", bad), 400, "E0000001")
 		check(t, appSchema, do("GET", "/api/v1/meta/schemas/apps/0oa0nothere/default", ""), 404, "E0000007")
