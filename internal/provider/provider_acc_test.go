@@ -1,0 +1,98 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+)
+
+// The org URL comes from another resource, so it is unknown while planning the first apply:
+// planning must not fail or crash, and apply must configure the provider and create everything.
+// (A data source read at plan time cannot wait; see _unknownOrgURLDataSourceAtPlan.)
+func TestAccProvider_unknownOrgURLAtPlan(t *testing.T) {
+	acctest.RequireEmulator(t, "writes the emulator's URL and token into the provider block")
+	t.Parallel()
+	emu := acctest.NewEmulator(t)
+	snap := emu.Snapshot(t)
+	name := emu.RandomName("unknownurl")
+	cfg := fmt.Sprintf(`
+resource "terraform_data" "org" {
+  input = %[1]s
+}
+
+provider "dialpad" {
+  okta_org_url   = terraform_data.org.output
+  okta_api_token = %[2]s
+}
+
+data "dialpad_okta_app" "x" {
+  id = %[3]s
+  # Read at apply, once the provider is configured.
+  depends_on = [terraform_data.org]
+}
+
+resource "dialpad_okta_user_attribute" "x" {
+  name  = %[4]s
+  title = "Unknown URL at plan"
+}
+`, acctest.Quote(emu.URL()), acctest.Quote(emu.Token()), acctest.Quote(emu.Fixtures().AppID), acctest.Quote(name))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: acctest.CheckDestroyAll(
+			acctest.CheckDestroy(emu, "dialpad_okta_user_attribute", providerTestFindUserAttribute),
+			emu.CheckUnchanged(snap),
+		),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.dialpad_okta_app.x", tfjsonpath.New("label"), knownvalue.StringExact(emu.Fixtures().AppLabel)),
+			},
+			Check:            acctest.CheckExists(emu, "dialpad_okta_user_attribute.x", providerTestFindUserAttribute),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+		}},
+	})
+}
+
+func providerTestFindUserAttribute(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
+	_, err := c.FindUserAttribute(ctx, rs.Primary.Attributes["user_type"], rs.Primary.Attributes["name"])
+	return err
+}
+
+// A data source Terraform reads while planning, with the provider's org URL still unknown, gets a
+// clear error saying what to do (not a crash, not a nil client).
+func TestAccProvider_unknownOrgURLDataSourceAtPlan(t *testing.T) {
+	acctest.RequireEmulator(t, "writes the emulator's URL and token into the provider block")
+	t.Parallel()
+	emu := acctest.NewEmulator(t)
+	cfg := fmt.Sprintf(`
+resource "terraform_data" "org" {
+  input = %[1]s
+}
+
+provider "dialpad" {
+  okta_org_url   = terraform_data.org.output
+  okta_api_token = %[2]s
+}
+
+data "dialpad_okta_app" "x" {
+  id = %[3]s
+}
+`, acctest.Quote(emu.URL()), acctest.Quote(emu.Token()), acctest.Quote(emu.Fixtures().AppID))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)provider is not configured yet.*known only after apply`),
+		}},
+	})
+}
