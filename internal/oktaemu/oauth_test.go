@@ -282,6 +282,23 @@ func TestOAuthToken_clientCredentials(t *testing.T) {
 	}
 }
 
+// TestOAuthToken_ecKey: the SDK signs with ES256 when given a PKCS#8 EC key; Okta accepts EC keys.
+func TestOAuthToken_ecKey(t *testing.T) {
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newOAuthServer()
+	oauthTestRegister(t, o, "0oaEC", map[string]any{"public_key_pem": oauthTestPublicPEM(t, &ec.PublicKey), "scopes": []string{"okta.users.read"}})
+	a := oauthTestDefaultAssertion("0oaEC")
+	if got := oauthTestToken(t, o, oauthTestForm(a.sign(t, ec, jose.ES256), "okta.users.read"), ""); got.status != http.StatusOK {
+		t.Fatalf("ES256 assertion: %d %v", got.status, got.body)
+	}
+	rsaKey, _ := oauthTestRSAKeys(t)
+	got := oauthTestToken(t, o, oauthTestForm(oauthTestDefaultAssertion("0oaEC").sign(t, rsaKey, jose.RS256), "okta.users.read"), "")
+	oauthTestWantError(t, got, 401, "invalid_client", "signature")
+}
+
 func TestOAuthToken_refused(t *testing.T) {
 	key, other := oauthTestRSAKeys(t)
 	o := newOAuthServer()
