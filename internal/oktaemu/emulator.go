@@ -241,7 +241,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.mu.Lock()
-	lim, ok := e.takeRate(bucketFor(r.URL.Path), k.rateLimit)
+	lim, ok := e.takeRate(bucketFor(r.Method, r.URL.Path), k.rateLimit)
 	if !ok {
 		e.stats.throttled++
 	}
@@ -415,28 +415,26 @@ func (e *Emulator) takeRate(name string, limit int) (rateState, bool) {
 	return rateState{limit: lim, remaining: max(lim-b.used, 0), reset: reset}, true
 }
 
-// bucketFor names the Okta rate-limit bucket of a path. Okta meters per endpoint family; these follow
-// its documented management-API buckets closely enough for a client's pacing logic.
-func bucketFor(path string) string {
+// bucketFor names the Okta rate-limit bucket of a call, following Okta's management rate-limit table
+// (developer.okta.com/docs/reference/rl-global-mgmt): /api/v1/apps/{id} alone; every other /api/v1/apps
+// call together; GET/POST /api/v1/users; GET /api/v1/users/{idOrLogin}; writes to /api/v1/users/{id};
+// and "most other API actions" (schemas, user types, mappings) sharing the /api/v1 bucket.
+func bucketFor(method, path string) string {
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):
-		return "oauth2"
-	case path == "/api/v1/apps":
-		return "apps-list"
-	case strings.HasPrefix(path, "/api/v1/apps/"):
-		return "apps-id"
+		return "/oauth2/v1/token"
+	case strings.HasPrefix(path, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(path, "/api/v1/apps/"), "/"):
+		return "/api/v1/apps/{id}"
+	case path == "/api/v1/apps" || strings.HasPrefix(path, "/api/v1/apps/"):
+		return "/api/v1/apps"
 	case path == "/api/v1/users":
-		return "users-list"
+		return "/api/v1/users"
+	case strings.HasPrefix(path, "/api/v1/users/") && method == http.MethodGet:
+		return "GET /api/v1/users/{idOrLogin}"
 	case strings.HasPrefix(path, "/api/v1/users/"):
-		return "users-id"
-	case strings.HasPrefix(path, "/api/v1/meta/schemas/"):
-		return "schemas"
-	case strings.HasPrefix(path, "/api/v1/meta/types/"):
-		return "user-types"
-	case strings.HasPrefix(path, "/api/v1/mappings"), strings.HasPrefix(path, "/api/internal/v1/mappings"):
-		return "mappings"
+		return "/api/v1/users/{id}"
 	}
-	return "other"
+	return "/api/v1"
 }
 
 // --- stats ---

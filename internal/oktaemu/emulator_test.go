@@ -125,18 +125,40 @@ func TestRateLimit(t *testing.T) {
 	if r.header.Get("X-Rate-Limit-Remaining") != "0" || r.header.Get("X-Rate-Limit-Reset") == "" {
 		t.Fatalf("429 headers: %v", r.header)
 	}
-	// Another bucket is unaffected; control calls are never limited nor counted.
-	te.mustDo(200, "GET", "/api/v1/mappings", nil)
+	// Schemas, user types and mappings share Okta's /api/v1 bucket; apps have their own.
+	wantError(t, te.do("GET", "/api/v1/mappings", nil), 429, "E0000047")
+	te.mustDo(200, "GET", "/api/v1/apps", nil)
+	// Control calls are never limited nor counted.
+
 	for range 5 {
 		te.mustDo(200, "GET", "/__emulator/stats", nil)
 	}
 	s := te.stats()
-	if s.Throttled != 1 || s.Total != 5 {
-		t.Fatalf("stats %+v, want throttled 1 total 5", s)
+	if s.Throttled != 2 || s.Total != 6 {
+		t.Fatalf("stats %+v, want throttled 2 total 6", s)
 	}
 	// Limits change at runtime; 0 is unlimited.
 	te.mustDo(200, "PUT", "/__emulator/faults", map[string]any{"rate_limit": 0})
 	te.mustDo(200, "GET", "/api/v1/meta/schemas/user/default", nil)
+}
+
+func TestBucketFor(t *testing.T) {
+	for _, c := range []struct{ method, path, want string }{
+		{"GET", "/api/v1/apps", "/api/v1/apps"},
+		{"GET", "/api/v1/apps/0oa1/users", "/api/v1/apps"},
+		{"GET", "/api/v1/apps/0oa1", "/api/v1/apps/{id}"},
+		{"GET", "/api/v1/users", "/api/v1/users"},
+		{"GET", "/api/v1/users/00u1", "GET /api/v1/users/{idOrLogin}"},
+		{"POST", "/api/v1/users/00u1", "/api/v1/users/{id}"},
+		{"POST", "/api/v1/meta/schemas/user/default", "/api/v1"},
+		{"GET", "/api/v1/mappings/prm1", "/api/v1"},
+		{"PUT", "/api/internal/v1/mappings/reapply", "/api/v1"},
+		{"POST", "/oauth2/v1/token", "/oauth2/v1/token"},
+	} {
+		if got := bucketFor(c.method, c.path); got != c.want {
+			t.Errorf("bucketFor(%s %s) = %q, want %q", c.method, c.path, got, c.want)
+		}
+	}
 }
 
 func TestFaultRate(t *testing.T) {
