@@ -485,6 +485,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		check(t, mapping, do("POST", "/api/v1/mappings/"+id, `{"properties":{"dialpadPhone":{"expression":"String.substring(appuser.x, 0, 1)","pushStatus":"DONT_PUSH"}}}`), 400, "E0000001")
 		// PUSH from an app that is not a profile source is refused, as Okta does.
 		check(t, mapping, do("POST", "/api/v1/mappings/"+id, `{"properties":{"dialpadPhone":{"expression":"appuser.dialpadPhone","pushStatus":"PUSH"}}}`), 400, "")
+		if x := do("PUT", "/__emulator/apps/"+dialpad+"/profile-sourcing", `{"enabled":true,"deactivation_action":"NONE"}`); x.status != 200 {
+			t.Fatalf("profile sourcing: %v", x)
+		}
+		check(t, app, do("GET", "/api/v1/apps/"+dialpad, ""), 200, "")
+		check(t, mapping, do("POST", "/api/v1/mappings/"+id, `{"properties":{"dialpadPhone":{"expression":"appuser.dialpadPhone","pushStatus":"PUSH"}}}`), 200, "")
+		check(t, mapping, do("POST", "/api/v1/mappings/"+id, `{"properties":{"dialpadPhone":null}}`), 200, "")
 		check(t, mapping, do("POST", "/api/v1/mappings/"+id, `{"properties":`), 400, "")
 		check(t, mapping, do("GET", "/api/v1/mappings/prm0nothere", ""), 404, "E0000007")
 		check(t, mapping, do("POST", "/api/v1/mappings/prm0nothere", `{"properties":{}}`), 404, "E0000007")
