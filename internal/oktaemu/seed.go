@@ -485,7 +485,17 @@ func demoOrg() (*org, error) {
 			return nil, err
 		}
 	}
+	b.provisionAppUsers()
 	return o, nil
+}
+
+// provisionAppUsers fills app user profiles from the Okta->app mappings, as Okta does on assignment.
+func (b *orgBuilder) provisionAppUsers() {
+	for _, m := range b.o.mappings {
+		if b.o.appsByID[m.targetID] != nil {
+			b.o.applyMapping(m, false, seedTime)
+		}
+	}
 }
 
 // seedFile is the JSON seed format accepted by Options.Seed (a path). Every field is optional.
@@ -563,5 +573,6 @@ func fileOrg(path string) (*org, error) {
 			return nil, err
 		}
 	}
+	b.provisionAppUsers()
 	return b.o, nil
 }

@@ -253,3 +253,36 @@ func TestSync_deletedAttributeLeavesProfiles(t *testing.T) {
 		t.Fatal("a deleted app attribute kept its values")
 	}
 }
+
+// TestSeed_consistent: the seed's profiles are what its own mappings produce, so reapplying or importing
+// them changes nothing (a test that sees a change knows the provider caused it).
+func TestSeed_consistent(t *testing.T) {
+	te := startEmu(t, Options{})
+	for _, app := range []string{DemoHRAppID, DemoDialpadAppID} {
+		te.mustDo(200, "PUT", "/__emulator/apps/"+app+"/profile-sourcing", map[string]any{"enabled": true})
+		res := te.mustDo(200, "POST", "/__emulator/apps/"+app+"/import", nil).obj(t)
+		if res["users_updated"] != 0.0 || res["app_users_updated"] != 0.0 {
+			t.Fatalf("import of %s changed the seed: %v", app, res)
+		}
+	}
+	before := te.mustDo(200, "GET", "/api/v1/users?limit=200", nil).raw
+	var appsBefore [][]byte
+	for _, app := range []string{DemoDialpadAppID, DemoHRAppID, DemoMeetingsAppID} {
+		appsBefore = append(appsBefore, te.mustDo(200, "GET", "/api/v1/apps/"+app+"/users?limit=500", nil).raw)
+	}
+	for _, pair := range [][2]string{{DemoHRAppID, "default"}, {DemoDialpadAppID, "default"}, {"default", DemoDialpadAppID}, {"default", DemoMeetingsAppID}} {
+		te.mustDo(204, "PUT", "/api/internal/v1/mappings/reapply?source="+pair[0]+"&target="+pair[1], nil)
+	}
+	if after := te.mustDo(200, "GET", "/api/v1/users?limit=200", nil).raw; string(after) != string(before) {
+		t.Fatal("reapplying the seed's mappings changed user profiles")
+	}
+	for i, app := range []string{DemoDialpadAppID, DemoHRAppID, DemoMeetingsAppID} {
+		if after := te.mustDo(200, "GET", "/api/v1/apps/"+app+"/users?limit=500", nil).raw; string(after) != string(appsBefore[i]) {
+			t.Fatalf("reapplying the seed's mappings changed %s app users", app)
+		}
+	}
+	meet := te.mustDo(200, "GET", "/api/v1/apps/"+DemoMeetingsAppID+"/users?limit=1", nil).list(t)
+	if path(t, meet[0], "profile", "userName") == nil {
+		t.Fatal("Meetings app users have no userName")
+	}
+}
