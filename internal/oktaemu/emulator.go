@@ -1,8 +1,26 @@
 // Package oktaemu is a stateful, in-memory Okta org for tests, demos and benchmarks: an http.Handler
 // serving the slice of the Okta management API this provider uses (schemas, user types, apps, app users,
-// profile mappings, users), with knobs that make it behave as harshly as a real org can (latency,
-// faults, rate limits, eventual consistency, the attribute clean-up window, lost concurrent writes),
-// plus a control API under /__emulator/ for tests.
+// profile mappings, mapping reapply, users, the OAuth token endpoint), with knobs that make it behave as
+// harshly as a real org can (latency, faults, rate limits, eventual consistency, the attribute clean-up
+// window, lost concurrent writes).
+//
+// Control API (not Okta; same SSWS token; never counted, rate-limited, delayed or faulted; absent with
+// Options.NoControl):
+//
+//	GET  /__emulator/stats                         {"total","throttled","faults","dropped","deletes","by_route"}
+//	POST /__emulator/stats/reset
+//	PUT  /__emulator/apps/{appId}/profile-sourcing {"enabled": true, "deactivation_action": "NONE"}
+//	POST /__emulator/apps/{appId}/import           recompute app users from SCIM records, apply PUSH mappings
+//	GET  /__emulator/faults                        current knobs and live rules
+//	PUT  /__emulator/faults                        {"latency": "50ms", "fault_rate": 0.1, "rate_limit": 60,
+//	                                                "consistency_delay": "1s", "cleanup_delay": "5s",
+//	                                                "lost_update_window": "200ms", "rules": [{"method": "POST",
+//	                                                "route": "/api/v1/mappings/{id}", "status": 503, "count": 1,
+//	                                                "after_commit": true}]}  (keys left out keep their value)
+//	PUT  /__emulator/oauth-clients/{clientId}      {"public_key_pem": "...", "scopes": ["okta.schemas.manage"]}
+//
+// Seeds: "demo" (see the Demo* constants), "empty" (the default user type only), or a JSON file in the
+// seedFile format (user_attributes, users, apps with attributes, users+scim, mappings_to_okta/_from_okta).
 package oktaemu
 
 import (
