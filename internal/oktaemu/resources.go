@@ -308,6 +308,10 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request) {
 		if conds != nil && !conds.eval(func(attr string) (any, bool) { return userAttr(u, attr) }, nil) {
 			continue
 		}
+		// Without a search, Okta lists every user except DEPROVISIONED ones.
+		if conds == nil && u.status == "DEPROVISIONED" {
+			continue
+		}
 		hits = append(hits, u)
 		ids = append(ids, u.id)
 	}

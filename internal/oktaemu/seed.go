@@ -413,7 +413,7 @@ func demoOrg() (*org, error) {
 		}
 		status := "ACTIVE"
 		if i >= DemoUserCount-4 {
-			status = []string{"STAGED", "SUSPENDED", "PROVISIONED", "DEPROVISIONED"}[DemoUserCount-1-i]
+			status = []string{"STAGED", "SUSPENDED", "PROVISIONED", "LOCKED_OUT"}[DemoUserCount-1-i]
 		}
 		u, err := b.addUser(b.id("00u"), status, profile)
 		if err != nil {

@@ -187,6 +187,22 @@ func TestSync_importAppliesOnlyPush(t *testing.T) {
 	wantError(t, te.do("POST", "/__emulator/apps/0oanope/import", nil), 404, "E0000007")
 }
 
+func TestUsers_deprovisionedListedOnlyBySearch(t *testing.T) {
+	seed := `{"users": [{"id": "00u000000000000000a1", "profile": {"login": "a@example.com"}},
+	  {"id": "00u000000000000000a2", "status": "DEPROVISIONED", "profile": {"login": "b@example.com"}}]}`
+	f := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(f, []byte(seed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	te := startEmu(t, Options{Seed: f})
+	if n := len(te.mustDo(200, "GET", "/api/v1/users", nil).list(t)); n != 1 {
+		t.Fatalf("list: %d users", n)
+	}
+	if n := len(te.mustDo(200, "GET", "/api/v1/users?search=status%20eq%20%22DEPROVISIONED%22", nil).list(t)); n != 1 {
+		t.Fatalf("search: %d users", n)
+	}
+}
+
 func TestSync_reapplyOktaToApp(t *testing.T) {
 	te := startEmu(t, Options{})
 	te.mustDo(200, "POST", "/api/v1/mappings/"+te.mappingID(DemoDefaultUserTypeID, DemoDialpadAppID), mappingProps(map[string]any{
