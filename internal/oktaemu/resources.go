@@ -129,7 +129,7 @@ func (e *Emulator) listApps(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseAppFilter understands the filters Okta documents for apps that this provider can need:
-// status eq "...", name eq "...", user.id eq "...", joined by "and".
+// id, status, name (from the spec) and user.id, each with eq, joined by and/or.
 func parseAppFilter(f string) (func(*app) bool, *apiError) {
 	if strings.TrimSpace(f) == "" {
 		return func(*app) bool { return true }, nil
@@ -139,13 +139,15 @@ func parseAppFilter(f string) (func(*app) bool, *apiError) {
 		return nil, errValidation("filter", "Invalid filter: "+err.Error())
 	}
 	for _, c := range conds.all() {
-		if c.op != "eq" || (c.attr != "status" && c.attr != "name" && c.attr != "user.id") {
-			return nil, errValidation("filter", "Invalid filter: the apps filter supports status, name and user.id with eq.")
+		if c.op != "eq" || (c.attr != "id" && c.attr != "status" && c.attr != "name" && c.attr != "user.id") {
+			return nil, errValidation("filter", "Invalid filter: the apps filter supports id, status, name and user.id with eq.")
 		}
 	}
 	return func(a *app) bool {
 		return conds.eval(func(attr string) (any, bool) {
 			switch attr {
+			case "id":
+				return a.id, true
 			case "status":
 				return a.status, true
 			case "name":

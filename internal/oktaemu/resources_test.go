@@ -44,6 +44,10 @@ func TestApps_list(t *testing.T) {
 	if len(f) != 1 || f[0].(map[string]any)["id"] != DemoHRAppID {
 		t.Fatalf("filter and: %v", f)
 	}
+	f = te.mustDo(200, "GET", "/api/v1/apps?filter="+url.QueryEscape(`id eq "`+DemoMeetingsAppID+`"`), nil).list(t)
+	if len(f) != 1 || f[0].(map[string]any)["label"] != DemoMeetingsAppLabel {
+		t.Fatalf("filter id: %v", f)
+	}
 	wantError(t, te.do("GET", "/api/v1/apps?filter="+url.QueryEscape(`label sw "D"`), nil), 400, "E0000001")
 	wantError(t, te.do("GET", "/api/v1/apps?limit=x", nil), 400, "E0000001")
 	// Pagination with after and Link.
