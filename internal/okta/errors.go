@@ -148,7 +148,11 @@ func (c *Client) translate(err error, resp *sdk.APIResponse, kind, id string) er
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		// already ours (raw calls)
+		// Already ours (raw calls). Keep any context wrapped around it.
+		if kind != "" && isNotFoundAnswer(ae) {
+			return &NotFoundError{Kind: kind, ID: id}
+		}
+		return err
 	} else if ge, ok := sdkError(err); ok {
 		ae = c.fromSDKError(ge, resp)
 	} else if strings.Contains(err.Error(), "Empty access token") {

@@ -96,3 +96,35 @@ data "dialpad_okta_app" "x" {
 		}},
 	})
 }
+
+// OAuth failures name what Okta refused: an unregistered client (the token endpoint's
+// invalid_client, which the SDK alone reports as "Empty access token") and a missing scope.
+func TestAccProvider_oauthErrors(t *testing.T) {
+	acctest.RequireEmulator(t, "registers OAuth clients with chosen scopes through the control API")
+	t.Parallel()
+	emu := acctest.NewEmulator(t)
+	key := emu.RegisterOAuthClient(t, "0oatfaccnarrowscope01", []string{"okta.users.read"})
+	block := func(clientID string, scopes ...string) string {
+		s := ""
+		if scopes != nil {
+			s = "  okta_scopes      = " + acctest.List(scopes...) + "\n"
+		}
+		return "provider \"dialpad\" {\n  okta_org_url     = " + acctest.Quote(emu.URL()) + "\n  okta_client_id   = " + acctest.Quote(clientID) +
+			"\n  okta_private_key = " + acctest.Quote(key) + "\n" + s + "  max_retries      = 0\n}\n"
+	}
+	data := appByID(emu.Fixtures().AppID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      acctest.Compose(block("0oatfaccunregistered1"), data),
+				ExpectError: regexp.MustCompile(`(?s)OAuth access token for client\s+"0oatfaccunregistered1".*invalid_client`),
+			},
+			{
+				// Asks only for the scope it was granted, then reads apps.
+				Config:      acctest.Compose(block("0oatfaccnarrowscope01", "okta.users.read"), data),
+				ExpectError: regexp.MustCompile(`(?s)403.*E0000006`),
+			},
+		},
+	})
+}
