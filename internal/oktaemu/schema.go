@@ -96,10 +96,13 @@ func (e *Emulator) postSchema(w http.ResponseWriter, r *http.Request, find func(
 	writeJSON(w, http.StatusOK, e.renderSchema(r, s, next))
 }
 
+// maxBody bounds request bodies; schema and mapping writes are a few kilobytes.
+const maxBody = 1 << 20
+
 // decodeBody decodes a JSON request body; a malformed body is Okta's 400 E0000003.
 func decodeBody(r *http.Request, v any) *apiError {
 	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(r.Body); err != nil {
+	if _, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, maxBody)); err != nil {
 		return errMalformed(err.Error())
 	}
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
