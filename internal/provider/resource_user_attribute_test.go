@@ -442,3 +442,42 @@ func TestAccUserAttribute_invalid(t *testing.T) {
 		})
 	}
 }
+
+// An ambiguous failure of the create's own write (Okta applied it, then answered 503) is accepted
+// when the attribute read back matches what was sent, instead of failing as "already exists".
+func TestAccUserAttribute_ambiguousCreate(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs an after_commit fault rule")
+	emu := acctest.NewEmulator(t)
+	snap := emu.Snapshot(t)
+	name := emu.RandomName("amb")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userAttributeDestroyed(emu, snap),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				emu.ResetStats(t)
+				emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{
+					{Method: "POST", Route: "/api/v1/meta/schemas/user/{id}", Status: 503, Count: 1, AfterCommit: true},
+				}})
+			},
+			// No transport retries: the provider's own write loop sees the 503.
+			Config: acctest.Compose(emu.ProviderBlock("max_retries = 0"), userAttributeConfig(name, "Ambiguous", `  description = "sent once"`)),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				emu.CheckStats(func(s acctest.Stats) error {
+					if s.Faults == 0 {
+						return fmt.Errorf("the fault rule never fired, so this test proved nothing (stats %+v)", s)
+					}
+					return nil
+				}),
+				func(*terraform.State) error {
+					if a := mustUserAttr(t, emu, name); a.Description != "sent once" {
+						return fmt.Errorf("Okta holds %+v", a)
+					}
+					return nil
+				},
+			),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
