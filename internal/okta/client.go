@@ -59,6 +59,9 @@ type Config struct {
 	RequestTimeout time.Duration // per attempt; retries and waits are bounded by the caller's context
 	MaxAPICapacity int           // percent of each rate-limit bucket this client may use, 1..100
 	Version        string
+	// NoReadCache makes every read go to Okta. Clients that verify what another client (a
+	// provider process) wrote — the acceptance-test harness, the sweeper — set it.
+	NoReadCache bool
 }
 
 // Client is a configured Okta client shared by every resource of one provider instance.
@@ -69,6 +72,7 @@ type Client struct {
 	http     *http.Client
 	tr       *transport
 	locks    *keyedMutex
+	cache    *readCache // shared reads of schemas and mappings (readcache.go)
 	cfg      Config
 	clientID string
 	ua       string
@@ -189,7 +193,13 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 		cfg.Version = "dev"
 	}
 
+	cache := newReadCache()
+	if cfg.NoReadCache {
+		cache.ttl = 0 // nothing is reused
+	}
+
 	tr := newTransport(http.DefaultTransport, cfg)
+	tr.gov = newRateGovernor(cfg.MaxAPICapacity)
 	// No http.Client.Timeout: it would span all retries and rate-limit waits. The transport puts
 	// the timeout on each attempt instead.
 	httpClient := &http.Client{Transport: tr}
@@ -215,6 +225,7 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 		http:      httpClient,
 		tr:        tr,
 		locks:     newKeyedMutex(),
+		cache:     cache,
 		cfg:       cfg,
 		clientID:  cfg.ClientID,
 		ua:        sdk.NewUserAgent(sdkCfg).String(),

@@ -93,8 +93,9 @@ func (c *Client) FindMapping(ctx context.Context, sourceID, targetID string) (*M
 	return nil, &NotFoundError{Kind: "mapping", ID: sourceID + " -> " + targetID}
 }
 
-// GetMapping reads one mapping by id, or returns a *NotFoundError.
-func (c *Client) GetMapping(ctx context.Context, mappingID string) (*Mapping, error) {
+// fetchMapping reads one mapping by id, or returns a *NotFoundError. Callers go through GetMapping
+// (cached) or getMappingFresh (writers), in readcache.go.
+func (c *Client) fetchMapping(ctx context.Context, mappingID string) (*Mapping, error) {
 	pm, resp, err := c.api.ProfileMappingAPI.GetProfileMapping(ctx, mappingID).Execute()
 	if err != nil {
 		return nil, c.translate(err, resp, "mapping", mappingID)
@@ -119,8 +120,9 @@ type mappingRef struct {
 	ID, SourceID, SourceName, SourceType, TargetID, TargetName, TargetType string
 }
 
-// listMappings lists mappings, filtered by source and/or target id when not empty.
-func (c *Client) listMappings(ctx context.Context, sourceID, targetID string) ([]mappingRef, error) {
+// fetchMappingList lists mappings, filtered by source and/or target id when not empty. Callers go
+// through listMappings (cached), in readcache.go.
+func (c *Client) fetchMappingList(ctx context.Context, sourceID, targetID string) ([]mappingRef, error) {
 	var out []mappingRef
 	after := ""
 	for page := 0; page < maxPages; page++ {
@@ -202,7 +204,7 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 	defer unlock()
 
 	// Re-read under the lock: another resource of this provider may have written meanwhile.
-	m, err := c.GetMapping(ctx, found.ID)
+	m, err := c.getMappingFresh(ctx, found.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +229,7 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 	var lastErr error
 	for round := 0; ; round++ {
 		err := c.doJSON(ctx, http.MethodPost, path, nil, body, nil)
+		c.mappingWritten(m.ID)
 		switch {
 		case err == nil:
 		case ctx.Err() != nil:
@@ -242,7 +245,7 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 			if err := sleepCtx(ctx, mappingBackoff(round, poll)); err != nil {
 				return nil, mappingTimeout(ctx, m, set, remove, lastErr)
 			}
-			got, err := c.GetMapping(ctx, m.ID)
+			got, err := c.getMappingFresh(ctx, m.ID)
 			if err != nil {
 				if IsNotFound(err) {
 					return nil, err

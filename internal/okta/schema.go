@@ -348,7 +348,7 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
 			}
 		}
-		doc, err := c.getSchema(ctx, ref)
+		doc, err := c.getSchemaFresh(ctx, ref)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
@@ -386,7 +386,7 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			if sleepCtx(ctx, pause) != nil {
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
 			}
-			doc, err := c.getSchema(ctx, ref)
+			doc, err := c.getSchemaFresh(ctx, ref)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
@@ -533,9 +533,10 @@ func (d *schemaDoc) property(name string) map[string]any {
 	return p
 }
 
-// getSchema is the one place every schema GET goes through (issue 6's read coalescing belongs
-// here). A schema that does not exist (unknown app or user type) is a *NotFoundError.
-func (c *Client) getSchema(ctx context.Context, ref schemaRef) (*schemaDoc, error) {
+// fetchSchema is the one schema GET. Callers go through getSchema (cached, for finders) or
+// getSchemaFresh (writers), in readcache.go. A schema that does not exist (unknown app or user
+// type) is a *NotFoundError.
+func (c *Client) fetchSchema(ctx context.Context, ref schemaRef) (*schemaDoc, error) {
 	var body struct {
 		Definitions struct {
 			Custom struct {
@@ -569,9 +570,6 @@ func (c *Client) postProperty(ctx context.Context, ref schemaRef, name string, p
 	}
 	return nil
 }
-
-// schemaWritten is called after every schema write: the place to invalidate a schema read cache.
-func (c *Client) schemaWritten(schemaRef) {}
 
 // ---- property <-> Attribute -------------------------------------------------------------------
 

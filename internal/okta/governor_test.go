@@ -1,0 +1,273 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock is a clock that only moves when a governor sleeps on it.
+type fakeClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	slept []time.Duration
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.slept = append(c.slept, d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func newTestGovernor(capacity int, clock *fakeClock) *rateGovernor {
+	g := newRateGovernor(capacity)
+	g.now, g.sleep = clock.now, clock.sleep
+	g.jitter = func(time.Duration) time.Duration { return 0 }
+	return g
+}
+
+func schemaReq() *http.Request {
+	req, _ := http.NewRequest(http.MethodGet, "https://example.okta.com/api/v1/meta/schemas/user/default", nil)
+	return req
+}
+
+// answer builds a response as Okta sends it: Date on the server's clock, Reset in epoch seconds.
+func answer(status, limit, remaining int, reset, serverNow time.Time) *http.Response {
+	h := http.Header{}
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(limit))
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.Set("Date", serverNow.UTC().Format(http.TimeFormat))
+	return &http.Response{StatusCode: status, Header: h}
+}
+
+// fakeServer counts requests per one-minute window like Okta and answers with the headers.
+type fakeServer struct {
+	limit     int
+	start     time.Time
+	used      int
+	throttled int
+}
+
+func (s *fakeServer) serve(now time.Time) *http.Response {
+	if s.start.IsZero() || now.Sub(s.start) >= time.Minute {
+		s.start, s.used = now, 0
+	}
+	reset := s.start.Add(time.Minute).Truncate(time.Second).Add(time.Second)
+	if s.used >= s.limit {
+		s.throttled++
+		return answer(http.StatusTooManyRequests, s.limit, 0, reset, now)
+	}
+	s.used++
+	return answer(http.StatusOK, s.limit, s.limit-s.used, reset, now)
+}
+
+func TestRateBucketOf(t *testing.T) {
+	for path, want := range map[string]string{
+		"/api/v1/meta/schemas/user/default":         "schemas",
+		"/api/v1/meta/schemas/apps/0oa1/default":    "schemas",
+		"/api/v1/mappings":                          "mappings",
+		"/api/v1/mappings/prm1":                     "mappings",
+		"/api/internal/v1/mappings/reapply":         "mappings",
+		"/api/v1/apps":                              "apps-list",
+		"/api/v1/apps/0oa1":                         "apps-id",
+		"/api/v1/meta/types/user/default":           "user-types",
+		"/api/v1/users":                             "users-list",
+		"/api/v1/users/00u1":                        "users-id",
+		"/oauth2/v1/token":                          "oauth2",
+		"/api/v1/groups":                            "other",
+		"/api/v1/meta/types/user":                   "user-types",
+		"/api/v1/apps/0oa1/users":                   "apps-id",
+		"/api/v1/meta/schemas/user/oscXYZ/anything": "schemas",
+	} {
+		req, _ := http.NewRequest(http.MethodGet, "https://example.okta.com"+path, nil)
+		if got := rateBucketOf(req); got != want {
+			t.Errorf("rateBucketOf(%s) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+// Sequential requests through a server with a 60-per-minute window: never a 429, and the calls are
+// spread over the windows instead of using each one up at once.
+func TestGovernor_pacesBelowTheLimit(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	srv := &fakeServer{limit: 60}
+	start := clock.now()
+	ctx := context.Background()
+	for i := 0; i < 150; i++ {
+		if err := g.Wait(ctx, schemaReq()); err != nil {
+			t.Fatal(err)
+		}
+		g.Observe(schemaReq(), srv.serve(clock.now()))
+		clock.advance(10 * time.Millisecond) // the call itself
+	}
+	if srv.throttled != 0 {
+		t.Fatalf("%d requests throttled, want 0", srv.throttled)
+	}
+	took := clock.now().Sub(start)
+	// 150 calls at 60/min need at least 1.5 windows' worth of time minus a burst; at most a
+	// few seconds per window more than the lower bound.
+	if lower := 150 * time.Minute / 60; took < lower-20*time.Second || took > lower+10*time.Second {
+		t.Fatalf("150 calls took %s, want about %s", took, lower)
+	}
+	// Smooth: no single wait was a whole window.
+	for _, d := range clock.slept {
+		if d > 10*time.Second {
+			t.Fatalf("a wait of %s: the governor burst and then waited for the reset", d)
+		}
+	}
+}
+
+// max_api_capacity 50 leaves half of each window to others.
+func TestGovernor_capacityCapsTheShare(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	g := newTestGovernor(50, clock)
+	srv := &fakeServer{limit: 100}
+	ctx := context.Background()
+	windowStart := clock.now()
+	inFirst := 0
+	for i := 0; i < 80; i++ {
+		if err := g.Wait(ctx, schemaReq()); err != nil {
+			t.Fatal(err)
+		}
+		if clock.now().Sub(windowStart) < time.Minute {
+			inFirst++
+		}
+		g.Observe(schemaReq(), srv.serve(clock.now()))
+		clock.advance(time.Millisecond)
+	}
+	if inFirst > 50 {
+		t.Fatalf("%d requests in the first window, want at most 50 (50%% of 100)", inFirst)
+	}
+	if srv.throttled != 0 {
+		t.Fatalf("%d throttled", srv.throttled)
+	}
+}
+
+// Other clients' use shows in Remaining and is respected.
+func TestGovernor_othersUseCounts(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 30, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	reset := clock.now().Add(30 * time.Second)
+	// Someone else has used the whole window but one request (plus the 1% safety margin).
+	g.Observe(schemaReq(), answer(http.StatusOK, 600, 1+6, reset, clock.now()))
+	if err := g.Wait(context.Background(), schemaReq()); err != nil {
+		t.Fatal(err)
+	}
+	if len(clock.slept) != 0 {
+		t.Fatalf("waited %v for the last request of the window", clock.slept)
+	}
+	if err := g.Wait(context.Background(), schemaReq()); err != nil {
+		t.Fatal(err)
+	}
+	if len(clock.slept) == 0 || clock.now().Before(reset) {
+		t.Fatalf("sent before the reset at %s (now %s, slept %v)", reset, clock.now(), clock.slept)
+	}
+}
+
+// After a 429 every request waits for X-Rate-Limit-Reset, measured on the server's clock.
+func TestGovernor_429HoldsUntilResetOnServerClock(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 10, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	server := clock.now().Add(-2 * time.Hour) // the server's clock is two hours behind ours
+	g.Observe(schemaReq(), answer(http.StatusTooManyRequests, 600, 0, server.Add(20*time.Second), server))
+	if err := g.Wait(context.Background(), schemaReq()); err != nil {
+		t.Fatal(err)
+	}
+	if len(clock.slept) != 1 || clock.slept[0] != 20*time.Second {
+		t.Fatalf("slept %v, want [20s]", clock.slept)
+	}
+}
+
+// A wait that would outlast the request's deadline fails at once.
+func TestGovernor_waitBoundedByContext(t *testing.T) {
+	clock := &fakeClock{t: time.Now()}
+	g := newTestGovernor(100, clock)
+	g.Observe(schemaReq(), answer(http.StatusTooManyRequests, 600, 0, clock.now().Add(45*time.Second), clock.now()))
+	ctx, cancel := context.WithDeadline(context.Background(), clock.now().Add(5*time.Second))
+	defer cancel()
+	err := g.Wait(ctx, schemaReq())
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a deadline error", err)
+	}
+	if len(clock.slept) != 0 {
+		t.Fatalf("slept %v before failing", clock.slept)
+	}
+}
+
+// Buckets are independent: a throttled schemas bucket does not hold an apps call.
+func TestGovernor_bucketsAreIndependent(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	g.Observe(schemaReq(), answer(http.StatusTooManyRequests, 600, 0, clock.now().Add(time.Minute), clock.now()))
+	req, _ := http.NewRequest(http.MethodGet, "https://example.okta.com/api/v1/apps/0oa1", nil)
+	if err := g.Wait(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if len(clock.slept) != 0 {
+		t.Fatalf("an apps call waited %v for the schemas bucket", clock.slept)
+	}
+}
+
+// Many goroutines share one governor: no 429 and no race (run with -race).
+func TestGovernor_concurrent(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	var mu sync.Mutex
+	srv := &fakeServer{limit: 50}
+	var wg sync.WaitGroup
+	for w := 0; w < 10; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 12; i++ {
+				if err := g.Wait(context.Background(), schemaReq()); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				resp := srv.serve(clock.now())
+				mu.Unlock()
+				g.Observe(schemaReq(), resp)
+			}
+		}()
+	}
+	wg.Wait()
+	if srv.throttled != 0 {
+		t.Fatalf("%d of 120 requests throttled", srv.throttled)
+	}
+}
+
+// Answers without rate-limit headers (a proxy, an error page) change nothing.
+func TestGovernor_noHeaders(t *testing.T) {
+	clock := &fakeClock{t: time.Now()}
+	g := newTestGovernor(100, clock)
+	for i := 0; i < 1000; i++ {
+		if err := g.Wait(context.Background(), schemaReq()); err != nil {
+			t.Fatal(err)
+		}
+		g.Observe(schemaReq(), &http.Response{StatusCode: 200, Header: http.Header{}})
+	}
+	if len(clock.slept) != 0 {
+		t.Fatalf("slept %v without any rate-limit information", clock.slept)
+	}
+}
