@@ -176,6 +176,8 @@ func newClient(t testing.TB, cfg okta.Config) *okta.Client {
 	cfg.MaxBackoff = 2 * time.Second
 	cfg.RequestTimeout = 30 * time.Second
 	cfg.Version = "acctest"
+	// The harness checks what the provider (another client) wrote: never from a cache.
+	cfg.NoReadCache = true
 	c, err := okta.NewClient(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("building the test's Okta client: %v", err)

@@ -58,7 +58,7 @@ func configFromEnv() (okta.Config, error) {
 	if orgURL == "" {
 		return okta.Config{}, fmt.Errorf("set OKTA_ORG_URL (or OKTA_ORG_NAME [+ OKTA_BASE_URL])")
 	}
-	cfg := okta.Config{OrgURL: orgURL, APIToken: os.Getenv("OKTA_API_TOKEN"), MaxRetries: 5, MaxBackoff: 30 * time.Second, Version: "sweep"}
+	cfg := okta.Config{OrgURL: orgURL, APIToken: os.Getenv("OKTA_API_TOKEN"), MaxRetries: 5, MaxBackoff: 30 * time.Second, Version: "sweep", NoReadCache: true}
 	if cfg.APIToken == "" {
 		cfg.ClientID = os.Getenv("OKTA_API_CLIENT_ID")
 		key := os.Getenv("OKTA_API_PRIVATE_KEY")
