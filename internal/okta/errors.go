@@ -209,3 +209,21 @@ func (c *Client) fromSDKError(ge *sdk.GenericOpenAPIError, resp *sdk.APIResponse
 	}
 	return nil
 }
+
+// IsAmbiguous reports whether a write that failed with err may nonetheless have been applied by
+// Okta: a 5xx answer (Okta can fail after committing), a timeout, a cancelled or broken connection
+// after the request may have been sent. Writers then read back and accept the object if it matches
+// what they sent. A 4xx answer (429 included: the request was refused before processing) and a
+// NotFoundError are definite.
+func IsAmbiguous(err error) bool {
+	if err == nil || IsNotFound(err) {
+		return false
+	}
+	if ae, ok := AsAPIError(err); ok {
+		return ae.Status == 0 || ae.Status >= 500
+	}
+	if ge, ok := sdkError(err); ok && len(ge.Body()) > 0 {
+		return false // an Okta answer the caller did not translate; its status is unknown here
+	}
+	return true
+}

@@ -215,3 +215,23 @@ func TestNextCursor(t *testing.T) {
 		t.Fatalf("last page gave %q", got)
 	}
 }
+
+func TestIsAmbiguous(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{&NotFoundError{Kind: "x"}, false},
+		{&APIError{Status: 400}, false},
+		{&APIError{Status: 429}, false},
+		{&APIError{Status: 503}, true},
+		{errors.Join(errors.New("ctx"), &APIError{Status: 500}), true},
+		{context.DeadlineExceeded, true},
+		{errors.New("POST /x failed after 3 attempts: connection reset"), true},
+	} {
+		if got := IsAmbiguous(tc.err); got != tc.want {
+			t.Errorf("IsAmbiguous(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
