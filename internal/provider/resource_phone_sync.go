@@ -217,6 +217,11 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
 
+	// Nothing to apply (no change, no drift): the checks below guard writes, so spare their API calls.
+	if !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+
 	if !plan.ApplyToExistingUsers.IsUnknown() && plan.ApplyToExistingUsers.ValueBool() && r.client.AuthMode() != okta.AuthModeAPIToken {
 		resp.Diagnostics.AddAttributeError(path.Root("apply_to_existing_users"), "apply_to_existing_users needs an API token",
 			"Okta refuses \"Apply Updates Now\" (the mapping reapply call) for OAuth 2.0 service apps, and this provider authenticates with "+
@@ -383,6 +388,9 @@ func specFromModel(m phoneSyncModel) okta.PhoneSyncSpec {
 		PushStatus:            phoneSyncString(m.PushStatus, okta.PushStatusPush),
 		ApplyToExistingUsers:  m.ApplyToExistingUsers.ValueBool(),
 		OverrideProfileSource: m.OverrideProfileSource.IsNull() || m.OverrideProfileSource.ValueBool(),
+		// Known after the first apply; they save the lookups on refresh (unknown reads as "").
+		UserTypeID: m.UserTypeID.ValueString(),
+		MappingID:  m.MappingID.ValueString(),
 	}
 }
 
