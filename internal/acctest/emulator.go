@@ -135,7 +135,8 @@ func (e *Emulator) SetFaults(t testing.TB, f Faults) {
 }
 
 // RegisterOAuthClient registers an OAuth service app with a fresh RSA key pair and returns the
-// private key (PKCS#8 PEM). nil scopes grant okta.DefaultScopes, what the provider asks for.
+// private key (PKCS#8 PEM). nil scopes grant okta.DefaultScopes, what the provider asks for. Like
+// a new Okta API service app, it requires DPoP-bound access tokens.
 func (e *Emulator) RegisterOAuthClient(t testing.TB, clientID string, scopes []string) string {
 	t.Helper()
 	if scopes == nil {
@@ -154,8 +155,9 @@ func (e *Emulator) RegisterOAuthClient(t testing.TB, clientID string, scopes []s
 		t.Fatal(err)
 	}
 	e.control(t, "PUT", "/__emulator/oauth-clients/"+clientID, map[string]any{
-		"public_key_pem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-		"scopes":         scopes,
+		"public_key_pem":           string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
+		"scopes":                   scopes,
+		"dpop_bound_access_tokens": true,
 	}, nil)
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}))
 }

@@ -179,9 +179,9 @@ func rsaKeyPair(t *testing.T) (privPEM, pubPEM string) {
 		string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))
 }
 
-func registerOAuthClient(t *testing.T, srvURL, clientID, pubPEM string, scopes []string) {
+func registerOAuthClient(t *testing.T, srvURL, clientID, pubPEM string, scopes []string, dpop ...bool) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"public_key_pem": pubPEM, "scopes": scopes})
+	body, _ := json.Marshal(map[string]any{"public_key_pem": pubPEM, "scopes": scopes, "dpop_bound_access_tokens": len(dpop) > 0 && dpop[0]})
 	req, _ := http.NewRequest("PUT", srvURL+"/__emulator/oauth-clients/"+clientID, strings.NewReader(string(body)))
 	req.Header.Set("Authorization", "SSWS "+emuToken)
 	req.Header.Set("Content-Type", "application/json")
@@ -234,6 +234,27 @@ func TestValidateOrgURL(t *testing.T) {
 	for _, bad := range []string{"", "a.okta.com", "http://a.okta.com", "https://a-admin.okta.com", "https://u:p@a.okta.com", "https://a.okta.com/x", "ftp://a"} {
 		if _, err := ValidateOrgURL(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// New Okta service apps require DPoP: the SDK negotiates it (invalid_dpop_proof, nonce, proofs
+// per call), for its own calls and for our raw calls alike.
+func TestOAuthPrivateKeyDPoP(t *testing.T) {
+	srv, _ := newEmu(t, oktaemu.Options{})
+	priv, pub := rsaKeyPair(t)
+	registerOAuthClient(t, srv.URL, "0oaclientdpop0000001", pub, DefaultScopes, true)
+	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, ClientID: "0oaclientdpop0000001", PrivateKey: priv, MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < 2; i++ { // the second round uses the cached DPoP-bound tokens
+		if _, err := c.FindApp(ctx, oktaemu.DemoDialpadAppID); err != nil {
+			t.Fatalf("raw call with DPoP (round %d): %v", i, err)
+		}
+		if _, err := c.GetUser(ctx, "00unosuchuser0000000"); !IsNotFound(err) {
+			t.Fatalf("SDK call with DPoP (round %d): %v", i, err)
 		}
 	}
 }

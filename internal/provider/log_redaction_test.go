@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,7 +80,8 @@ func TestAccLogRedaction(t *testing.T) {
 		"Okta API request: GET /api/v1/meta/types/user/default",
 		"/api/v1/meta/schemas/user/",
 		"SSWS [REDACTED]",
-		"Bearer [REDACTED]",
+		"DPoP [REDACTED]", // the OAuth client requires DPoP, as new Okta service apps do
+		"Dpop:[REDACTED]",
 	} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("captured logs (%d bytes) lack %q: the capture did not work, so the absence checks below would prove nothing", len(logs), want)
@@ -101,6 +103,10 @@ func TestAccLogRedaction(t *testing.T) {
 		secrets["private key body line "+string(rune('A'+i%26))] = line
 	}
 	secrets["private key body (joined)"] = strings.Join(pemBodyLines(key), "")
+	// Client assertions, DPoP proofs and JWT access tokens are all JWTs: none may be logged.
+	if jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}`).FindString(logs); jwt != "" {
+		t.Errorf("a JWT (client assertion, DPoP proof or access token) appears in the TRACE logs: %.40s...", jwt)
+	}
 	for what, s := range secrets {
 		if i := strings.Index(logs, s); i >= 0 {
 			lo, hi := max(0, i-300), min(len(logs), i+len(s)+100)
