@@ -140,8 +140,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		t.gov.Observe(req, resp)
 		resp = t.logResponse(ctx, req, resp, t.now().Sub(start), isToken)
-		if isToken && resp.StatusCode >= 400 {
-			t.rememberTokenError(req, resp)
+		if isToken {
+			if resp.StatusCode >= 400 {
+				t.rememberTokenError(req, resp)
+			} else {
+				t.lastTokenErr.Store(nil) // e.g. the DPoP negotiation's expected refusals are over
+			}
 		}
 		wait, retry := t.retryAfter(resp, attempt)
 		if !retry || attempt >= t.maxRetries {
