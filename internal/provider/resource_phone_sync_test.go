@@ -641,3 +641,33 @@ func TestAccPhoneSync_values(t *testing.T) {
 		})
 	}
 }
+
+// TestAccPhoneSync_existing: an attribute that already exists is refused with the import command
+// and left exactly as it was; nothing else is made.
+func TestAccPhoneSync_existing(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	org.EnsureProfileSource(t, fx.AppID)
+	name := org.RandomName("Phone")
+	ctx := context.Background()
+	pre := okta.Attribute{Name: name, Title: "Someone else's", Type: "string"}
+	if _, err := org.Client().CreateUserAttribute(ctx, fx.UserType, pre); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = org.Client().DeleteUserAttribute(ctx, fx.UserType, name) })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      org.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(fx.UserType))),
+			ExpectError: regexp.MustCompile(`(?s)step 1/5: create the Okta user attribute.*already exists.*import`),
+		}},
+	})
+	o, err := org.Client().ReadPhoneSync(ctx, phoneSyncSpec(org, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.UserAttr == nil || o.UserAttr.Title != "Someone else's" || o.AppAttr != nil || o.MappingProp != nil {
+		t.Fatalf("after the refused create: user attribute %+v, app attribute %+v, mapping property %+v; want only the pre-existing attribute, untouched",
+			o.UserAttr, o.AppAttr, o.MappingProp)
+	}
+}
