@@ -28,7 +28,8 @@
 //		})
 //	}
 //
-// org.Config(hcl...) prepends the provider block (API token); org.ConfigOAuth(t, hcl...) uses OAuth
+// org.Config(hcl...) prepends the provider block (API token); acctest.Compose(org.ProviderBlock("max_retries = 0"),
+// hcl...) adds provider arguments; org.ConfigOAuth(t, hcl...) uses OAuth
 // private-key JWT instead (emulator: a client with a fresh key pair is registered; live: the OKTA_API_*
 // OAuth variables). org.Fixtures() names the apps and user types a test may use. org.Client(t) is an
 // internal/okta client for finders and out-of-band changes (drift tests), org.API(t, ...) a raw call.
