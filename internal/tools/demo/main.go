@@ -253,9 +253,9 @@ func (d *demo) showUsers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var synced, none, bad int
-	fmt.Fprintf(d.out, "    %-34s %-16s %-16s %s\n", "login", "Dialpad number", "Okta "+attribute, "")
-	fmt.Fprintf(d.out, "    %s\n", strings.Repeat("-", 78))
+	var synced, none, bad, viaOverride int
+	fmt.Fprintf(d.out, "    %-30s %-15s %-18s %-19s %s\n", "login", "Dialpad number", "Okta "+attribute, "profile sourced by", "")
+	fmt.Fprintf(d.out, "    %s\n", strings.Repeat("-", 100))
 	for _, r := range rows {
 		state := "ok"
 		switch {
@@ -263,12 +263,16 @@ func (d *demo) showUsers(ctx context.Context) error {
 			state, none = "no Dialpad number", none+1
 		case r.Dialpad == r.Okta:
 			synced++
+			if r.Source != "" {
+				state, viaOverride = "ok (via the source override)", viaOverride+1
+			}
 		default:
 			state, bad = "NOT SYNCED", bad+1
 		}
-		fmt.Fprintf(d.out, "    %-34s %-16s %-16s %s\n", r.Login, dash(r.Dialpad), dash(r.Okta), state)
+		fmt.Fprintf(d.out, "    %-30s %-15s %-18s %-19s %s\n", r.Login, dash(r.Dialpad), dash(r.Okta), dash(r.Source), state)
 	}
-	d.say("%d users: %d synced, %d without a Dialpad number, %d not synced", len(rows), synced, none, bad)
+	d.say("%d users: %d synced (%d of them sourced by another app, reached through the source override), %d without a Dialpad number, %d not synced",
+		len(rows), synced, viaOverride, none, bad)
 	if bad > 0 || synced == 0 {
 		return fmt.Errorf("%d assigned users do not have their Dialpad number on their Okta profile (%d synced)", bad, synced)
 	}

@@ -146,7 +146,7 @@ func (o *oktaAPI) appUsers(ctx context.Context, appID string) ([]appUser, error)
 	return list[appUser](ctx, o, "/api/v1/apps/"+url.PathEscape(appID)+"/users?limit=200")
 }
 
-type syncRow struct{ Login, Dialpad, Okta string }
+type syncRow struct{ Login, Dialpad, Okta, Source string }
 
 // syncTable reads, for every user assigned to the app, the number the app holds (app user profile)
 // and the value on the user's Okta profile (the Okta user, not the app user).
@@ -154,6 +154,25 @@ func (o *oktaAPI) syncTable(ctx context.Context, appID, attr string) ([]syncRow,
 	aus, err := o.appUsers(ctx, appID)
 	if err != nil {
 		return nil, err
+	}
+	// Which users have their profile sourced by another, higher-priority app (an HR system): the
+	// source override is what brings them their number.
+	sourcedBy := map[string]string{}
+	apps, err := list[app](ctx, o, "/api/v1/apps?limit=200")
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		if a.ID == appID || !a.profileSource() {
+			continue
+		}
+		users, err := o.appUsers(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			sourcedBy[u.ID] = a.Label
+		}
 	}
 	rows := make([]syncRow, 0, len(aus))
 	for _, au := range aus {
@@ -163,7 +182,8 @@ func (o *oktaAPI) syncTable(ctx context.Context, appID, attr string) ([]syncRow,
 		if _, err := o.do(ctx, http.MethodGet, "/api/v1/users/"+url.PathEscape(au.ID), nil, &u); err != nil {
 			return nil, err
 		}
-		rows = append(rows, syncRow{Login: str(u.Profile["login"]), Dialpad: str(au.Profile[attr]), Okta: str(u.Profile[attr])})
+		rows = append(rows, syncRow{Login: str(u.Profile["login"]), Dialpad: str(au.Profile[attr]), Okta: str(u.Profile[attr]),
+			Source: sourcedBy[au.ID]})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Login < rows[j].Login })
 	return rows, nil
