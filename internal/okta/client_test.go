@@ -258,3 +258,27 @@ func TestOAuthPrivateKeyDPoP(t *testing.T) {
 		}
 	}
 }
+
+// A 429 that outlives max_retries is an *APIError 429 on both paths, saying what to change.
+func TestRateLimitedAfterRetries(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		w.Header().Set("X-Rate-Limit-Reset", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = io.WriteString(w, `{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests.","errorCauses":[]}`)
+	}))
+	defer srv.Close()
+	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "t", MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sdkErr := c.GetUser(context.Background(), "00u1")
+	_, rawErr := c.FindApp(context.Background(), "0oa1")
+	for name, err := range map[string]error{"sdk": sdkErr, "raw": rawErr} {
+		ae, ok := AsAPIError(err)
+		if !ok || ae.Status != 429 || ae.ErrorCode != "E0000047" || IsAmbiguous(err) {
+			t.Errorf("%s: %T %v", name, err, err)
+		}
+	}
+}
