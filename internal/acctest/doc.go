@@ -45,6 +45,10 @@
 //	emu.ResetStats(t); ...; s := emu.Stats(t)
 //	emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{Method: "POST", Route: "/api/v1/mappings/{id}", Status: 503, Count: 1, AfterCommit: true}}})
 //
+// The harness's own reads (Snapshot, CheckUnchanged, CheckDestroy, org.Client(), org.API) are Okta
+// API calls: the emulator counts them in its stats and rate limits like the provider's. Reset the
+// stats right before what you measure. They never go through the provider's read cache.
+//
 // org.EnsureProfileSource(t, appID) works in both modes: it flips the console-only setting on the
 // emulator and verifies it in live mode (where it fails with the console steps if the app is not one).
 //
