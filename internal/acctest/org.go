@@ -76,9 +76,12 @@ type Option func(*oktaemu.Options)
 // NoControl are the harness's and are ignored.
 func WithKnobs(o oktaemu.Options) Option {
 	return func(opts *oktaemu.Options) {
-		tok, nc := opts.Token, opts.NoControl
+		tok, nc, seed := opts.Token, opts.NoControl, opts.Seed
 		*opts = o
 		opts.Token, opts.NoControl = tok, nc
+		if opts.Seed == "" { // WithSeed may come before or after WithKnobs
+			opts.Seed = seed
+		}
 	}
 }
 
