@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -339,6 +340,7 @@ func schemaBackoff(round int) time.Duration {
 func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, op propertyOp) (map[string]any, error) {
 	unlock := c.locks.Lock(ref.lockKey())
 	defer unlock()
+	pace := pacerFor(c, ref.lockKey())
 
 	var last error
 	attempted := false
@@ -371,6 +373,10 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			return cur, nil
 		}
 		attempted = true
+		if sleepCtx(ctx, pace.wait()) != nil {
+			return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+		}
+		posted := time.Now()
 		if err := c.postProperty(ctx, ref, name, next); err != nil {
 			switch {
 			case ctx.Err() != nil:
@@ -395,23 +401,65 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 				continue
 			}
 			if got := doc.property(name); op.shows(got) {
+				pace.applied(posted)
 				return got, nil
 			}
 		}
+		pace.dropped()
 		last = errNotVisible
 	}
+}
+
+// writePacer spaces the writes to one schema. Okta silently drops a schema write that follows the
+// last applied one too closely (a lost update): each drop costs a verify cycle, so after one the
+// pacer leaves a growing gap after each applied write, and shrinks it again while writes land.
+// Only used under the schema's lock.
+type writePacer struct {
+	gap   time.Duration
+	floor time.Duration // the largest gap after which a write was still dropped
+	last  time.Time     // when the last write seen applied was sent
+}
+
+type pacerKey struct {
+	c   *Client
+	key string
+}
+
+var pacers sync.Map // pacerKey -> *writePacer
+
+func pacerFor(c *Client, key string) *writePacer {
+	p, _ := pacers.LoadOrStore(pacerKey{c, key}, &writePacer{})
+	return p.(*writePacer)
+}
+
+func (p *writePacer) wait() time.Duration {
+	if p.gap == 0 || p.last.IsZero() {
+		return 0
+	}
+	return time.Until(p.last.Add(p.gap))
+}
+
+// applied shrinks the gap towards 1.25 times the largest gap that still saw a drop.
+func (p *writePacer) applied(sent time.Time) {
+	p.last = sent
+	p.gap = max(p.gap*3/4, p.floor+p.floor/4)
+}
+
+func (p *writePacer) dropped() {
+	p.floor = min(max(p.gap, p.floor, 100*time.Millisecond), 4*time.Second)
+	p.gap = min(2*p.floor, 5*time.Second)
 }
 
 func (c *Client) writeTimeout(ctx context.Context, ref schemaRef, name, verb string, last error) error {
 	what := ref.attrDesc(name)
 	if last != nil && isCleanupWindow(last) {
 		return fmt.Errorf("cannot %s %s: Okta is still finishing the deletion of an earlier attribute with the same variable name "+
-			"and kept refusing it until the resource's timeout ran out (%v). Okta's last answer: %w. "+
+			"and kept refusing it until the resource's timeout ran out (%w). Okta's last answer: %w. "+
 			"Wait until Okta has finished the clean-up (usually a few minutes) and apply again, or raise this resource's timeouts",
 			verb, what, ctx.Err(), last)
 	}
 	if last != nil {
-		return fmt.Errorf("cannot %s %s before the resource's timeout ran out (%v); last error: %w", verb, what, ctx.Err(), last)
+		return fmt.Errorf("cannot %s %s before the resource's timeout ran out (%w); last error: %w", verb, what, ctx.Err(), last)
 	}
 	return fmt.Errorf("cannot %s %s before the resource's timeout ran out: %w", verb, what, ctx.Err())
 }

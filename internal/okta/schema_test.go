@@ -242,3 +242,27 @@ func TestDeleteSendsNullAndIsIdempotent(t *testing.T) {
 		t.Errorf("FindUserAttribute after delete = %v, want NotFound", err)
 	}
 }
+
+func TestWritePacerConvergesAboveTheDropGap(t *testing.T) {
+	var p writePacer
+	if p.wait() > 0 {
+		t.Fatal("a fresh pacer waits")
+	}
+	p.dropped() // a write 0 ms after the last one was lost
+	if p.gap != 200*time.Millisecond {
+		t.Fatalf("gap after the first drop = %v", p.gap)
+	}
+	for i := 0; i < 20; i++ {
+		p.applied(time.Now())
+	}
+	if p.gap != 125*time.Millisecond {
+		t.Fatalf("gap after many applied writes = %v, want 1.25 x the dropped gap", p.gap)
+	}
+	if w := p.wait(); w <= 0 || w > 125*time.Millisecond {
+		t.Fatalf("wait right after a write = %v", w)
+	}
+	p.dropped()
+	if p.floor != 125*time.Millisecond || p.gap != 250*time.Millisecond {
+		t.Fatalf("after a second drop: floor %v gap %v", p.floor, p.gap)
+	}
+}
