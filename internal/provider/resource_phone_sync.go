@@ -268,7 +268,7 @@ func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateReque
 	spec := specFromModel(plan)
 	got, err := r.client.CreatePhoneSync(ctx, spec)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the Okta phone sync", phoneSyncErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot create the Okta phone sync", phoneSyncErrorDetail(err, spec))
 		return
 	}
 	plan.fromObserved(spec, got, nil)
@@ -301,7 +301,7 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the Okta phone sync", phoneSyncErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot read the Okta phone sync", phoneSyncErrorDetail(err, spec))
 		return
 	}
 	prior := state
@@ -334,7 +334,7 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 	spec := specFromModel(plan)
 	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the Okta phone sync", phoneSyncErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot update the Okta phone sync", phoneSyncErrorDetail(err, spec))
 		return
 	}
 	plan.fromObserved(spec, got, nil)
@@ -358,8 +358,9 @@ func (r *phoneSyncResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	defer cancel()
 
-	if err := r.client.DeletePhoneSync(ctx, specFromModel(state)); err != nil {
-		resp.Diagnostics.AddError("Cannot delete the Okta phone sync", phoneSyncErrorDetail(err))
+	spec := specFromModel(state)
+	if err := r.client.DeletePhoneSync(ctx, spec); err != nil {
+		resp.Diagnostics.AddError("Cannot delete the Okta phone sync", phoneSyncErrorDetail(err, spec))
 	}
 }
 
@@ -484,12 +485,16 @@ func phoneSyncReadTimeout(ctx context.Context, t timeouts.Value) (context.Contex
 }
 
 // phoneSyncErrorDetail is Okta's answer plus what the user can do next.
-func phoneSyncErrorDetail(err error) string {
-	var pe *okta.PhoneSyncError
-	if errors.As(err, &pe) {
-		return pe.Error()
+func phoneSyncErrorDetail(err error, spec okta.PhoneSyncSpec) string {
+	detail := err.Error()
+	var ae *okta.AttributeExistsError
+	var me *okta.MappingPropertyExistsError
+	if errors.As(err, &ae) || errors.As(err, &me) {
+		detail += fmt.Sprintf("\n\nA phone sync never adopts objects it did not create. If they are a phone sync made earlier "+
+			"(by another configuration or before a state loss), import it whole:\n  terraform import dialpad_okta_phone_sync.<name> %s\n"+
+			"Otherwise choose another attribute_name.", spec.ID())
 	}
-	return err.Error()
+	return detail
 }
 
 // Plan-time validators reuse internal/validate, the same rules as the building-block resources.

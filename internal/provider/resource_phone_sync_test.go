@@ -659,7 +659,7 @@ func TestAccPhoneSync_existing(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      org.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(fx.UserType))),
-			ExpectError: regexp.MustCompile(`(?s)step 1/5: create the Okta user attribute.*already exists.*import`),
+			ExpectError: regexp.MustCompile(`(?s)step 1/5: create the Okta user attribute.*already exists.*terraform import\s+dialpad_okta_phone_sync\.<name>\s+` + regexp.QuoteMeta(fx.AppID+"/"+name)),
 		}},
 	})
 	o, err := org.Client().ReadPhoneSync(ctx, phoneSyncSpec(org, name))
