@@ -200,6 +200,7 @@ func TestAccUserAttribute_import(t *testing.T) {
 // adopted or changed.
 func TestAccUserAttribute_existing(t *testing.T) {
 	t.Parallel()
+	acctest.RequireEmulator(t, "uses the demo seed's pre-existing attribute")
 	org := acctest.NewOrg(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
