@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // The phone sync is the seed's five steps, done with the same functions the building-block
@@ -225,6 +227,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 		defer cancel()
+		tflog.Warn(ctx, "phone sync: create failed part-way, removing what it made", map[string]any{"step": step, "error": err.Error()})
 		for i := len(undos) - 1; i >= 0; i-- {
 			if rerr := undos[i].fn(rctx); rerr != nil {
 				pe.RollbackErr = rerr
@@ -238,6 +241,10 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 		return pe
 	}
 
+	logStep := func(n int, what string) {
+		tflog.Debug(ctx, "phone sync: step done", map[string]any{"step": n, "what": what, "id": s.ID()})
+	}
+
 	// Step 1.
 	ua, err := c.CreateUserAttribute(ctx, s.userType(), s.userAttribute())
 	if err != nil {
@@ -245,6 +252,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	}
 	undos = append(undos, undoUserAttr)
 	o.UserAttr = ua
+	logStep(1, "Okta user attribute")
 
 	// Step 2.
 	aa, err := c.CreateAppUserAttribute(ctx, s.AppID, s.appAttribute())
@@ -253,6 +261,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	}
 	undos = append(undos, undoAppAttr)
 	o.AppAttr = aa
+	logStep(2, "app user attribute")
 
 	// Step 3. Undone by deleting the user attribute, which takes its source priority with it.
 	if s.OverrideProfileSource {
@@ -261,6 +270,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 			return nil, fail("step 3/5: override the source priority of "+s.UserAttributeID()+" with app "+s.AppID, err, nil)
 		}
 		o.UserAttr.Source = *src
+		logStep(3, "source priority override")
 	}
 
 	// Step 4.
@@ -272,12 +282,14 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	o.MappingID = m.ID
 	p := m.Properties[s.AttributeName]
 	o.MappingProp = &p
+	logStep(4, "mapping property")
 
 	// Step 5.
 	if s.ApplyToExistingUsers {
 		if err := c.ReapplyMapping(ctx, s.AppID, ut.ID); err != nil {
 			return nil, fail("step 5/5: apply the mapping to existing users", err, nil)
 		}
+		logStep(5, "apply updates now")
 	}
 	return o, nil
 }
