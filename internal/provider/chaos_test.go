@@ -54,7 +54,7 @@ func currentChaosProfile(t *testing.T) chaosProfile {
 			cycles: 2,
 			knobs: oktaemu.Options{
 				FaultRate:        0.2,
-				RateLimit:        600,
+				RateLimit:        400,
 				Latency:          time.Millisecond,
 				ConsistencyDelay: 30 * time.Millisecond,
 				CleanupDelay:     400 * time.Millisecond,
@@ -68,7 +68,7 @@ func currentChaosProfile(t *testing.T) chaosProfile {
 		cycles: 5,
 		knobs: oktaemu.Options{
 			FaultRate:        0.2,
-			RateLimit:        300,
+			RateLimit:        150,
 			Latency:          60 * time.Millisecond,
 			ConsistencyDelay: 2 * time.Second,
 			CleanupDelay:     20 * time.Second,
