@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -309,9 +310,9 @@ func TestAccPhoneSyncModule_install(t *testing.T) {
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	const version = "0.1.0"
 
-	make := exec.Command("make", "release-local", "VERSION="+version)
-	make.Dir = root
-	if out, err := make.CombinedOutput(); err != nil {
+	release := exec.Command("make", "release-local", "VERSION="+version)
+	release.Dir = root
+	if out, err := release.CombinedOutput(); err != nil {
 		t.Fatalf("make release-local: %v\n%s", err, out)
 	}
 	mirror := filepath.Join(root, "dist", "mirror")
@@ -367,7 +368,8 @@ provider "dialpad" {
 		cmd.Dir, cmd.Env = work, env
 		out, err := cmd.CombinedOutput()
 		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			code = ee.ExitCode()
 		} else if err != nil {
 			t.Fatalf("terraform %v: %v", args, err)

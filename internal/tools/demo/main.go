@@ -411,9 +411,13 @@ func (i *indenter) Write(p []byte) (int, error) {
 			continue
 		}
 		if !i.mid {
-			io.WriteString(i.w, i.prefix)
+			if _, err := io.WriteString(i.w, i.prefix); err != nil {
+				return 0, err
+			}
 		}
-		io.WriteString(i.w, line)
+		if _, err := io.WriteString(i.w, line); err != nil {
+			return 0, err
+		}
 		i.mid = !strings.HasSuffix(line, "\n")
 	}
 	return len(p), nil
@@ -535,7 +539,7 @@ func startEmulator(ctx context.Context, bin string, out io.Writer) (*emulator, e
 		e.url = m[1]
 		return e, nil
 	case err := <-e.done:
-		return nil, fmt.Errorf("emulator exited before listening: %v", err)
+		return nil, fmt.Errorf("emulator exited before listening: %w", err)
 	case <-time.After(60 * time.Second):
 		_ = e.stop()
 		return nil, errors.New("emulator did not print its listening line within 60s")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -19,8 +20,8 @@ func TestDemo_exitsNonZeroOnFailure(t *testing.T) {
 	cmd := exec.Command("go", "run", ".")
 	cmd.Env = append(os.Environ(), "TERRAFORM="+filepath.Join(t.TempDir(), "no-terraform"))
 	out, err := cmd.CombinedOutput()
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() == 0 {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() == 0 {
 		t.Fatalf("demo without terraform: err %v, want a non-zero exit\n%s", err, out)
 	}
 	if !strings.Contains(string(out), "make demo: FAILED") || !strings.Contains(string(out), "make tools") {
@@ -60,7 +61,8 @@ func TestStartEmulator_readsListenLineAndStops(t *testing.T) {
 	if err := e.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := http.Get(e.url); err == nil {
+	if resp, err := http.Get(e.url); err == nil {
+		resp.Body.Close()
 		t.Fatal("the emulator still answers after stop")
 	}
 }
