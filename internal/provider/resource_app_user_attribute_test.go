@@ -86,8 +86,7 @@ func TestAccAppUserAttribute_basic(t *testing.T) {
 // attribute and its values survive.
 func TestAccAppUserAttribute_update(t *testing.T) {
 	t.Parallel()
-	acctest.RequireEmulator(t, "counts deletes in the emulator's stats")
-	emu := acctest.NewEmulator(t)
+	emu := acctest.NewOrg(t)
 	snap := emu.Snapshot(t)
 	app, name := emu.Fixtures().AppID, emu.RandomName("phone")
 	resource.Test(t, resource.TestCase{
@@ -96,7 +95,7 @@ func TestAccAppUserAttribute_update(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: emu.Config(appUserAttributeConfig(app, name, "Dialpad phone", dialpadPhoneFields))},
 			{
-				PreConfig: func() { emu.ResetStats(t) },
+				PreConfig: func() { resetStats(t, emu) },
 				Config: emu.Config(appUserAttributeConfig(app, name, "Mobile phone", `
   description        = "now the mobile number"
   external_name      = "phoneNumbers.^[type=='mobile'].value"
@@ -107,12 +106,7 @@ func TestAccAppUserAttribute_update(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					emu.CheckStats(func(s acctest.Stats) error {
-						if s.Deletes != 0 {
-							return fmt.Errorf("an in-place update deleted %d schema properties", s.Deletes)
-						}
-						return nil
-					}),
+					noDeletes(emu),
 					func(*terraform.State) error {
 						if a := mustAppAttr(t, emu, name); a.ExternalName != "phoneNumbers.^[type=='mobile'].value" || a.Scope != "SELF" {
 							return fmt.Errorf("Okta holds %+v", a)

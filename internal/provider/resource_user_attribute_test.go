@@ -126,10 +126,32 @@ func TestAccUserAttribute_basic(t *testing.T) {
 	})
 }
 
+// noDeletes proves, on the emulator, that no schema or mapping property was deleted since
+// resetStats (in live mode the plan's Update action is the proof).
+func noDeletes(org acctest.Org) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		emu := org.Emulator()
+		if emu == nil {
+			return nil
+		}
+		return emu.CheckStats(func(s acctest.Stats) error {
+			if s.Deletes != 0 {
+				return fmt.Errorf("an in-place update deleted %d properties", s.Deletes)
+			}
+			return nil
+		})(nil)
+	}
+}
+
+func resetStats(t *testing.T, org acctest.Org) {
+	if emu := org.Emulator(); emu != nil {
+		emu.ResetStats(t)
+	}
+}
+
 func TestAccUserAttribute_update(t *testing.T) {
 	t.Parallel()
-	acctest.RequireEmulator(t, "counts deletes in the emulator's stats")
-	emu := acctest.NewEmulator(t)
+	emu := acctest.NewOrg(t)
 	snap := emu.Snapshot(t)
 	name := emu.RandomName("size")
 	resource.Test(t, resource.TestCase{
@@ -141,7 +163,7 @@ func TestAccUserAttribute_update(t *testing.T) {
   enum = ["S", "M"]`)),
 			},
 			{
-				PreConfig: func() { emu.ResetStats(t) },
+				PreConfig: func() { resetStats(t, emu) },
 				Config: emu.Config(userAttributeConfig(name, "T-shirt size", `
   description = "changed in place"
   permissions = "READ_WRITE"
@@ -156,12 +178,7 @@ func TestAccUserAttribute_update(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(userAttrAddr, "one_of.2.title", "Large"),
 					resource.TestCheckNoResourceAttr(userAttrAddr, "enum.0"),
-					emu.CheckStats(func(s acctest.Stats) error {
-						if s.Deletes != 0 {
-							return fmt.Errorf("an in-place update deleted %d schema properties", s.Deletes)
-						}
-						return nil
-					}),
+					noDeletes(emu),
 					func(*terraform.State) error {
 						a := mustUserAttr(t, emu, name)
 						if a.Permission != "READ_WRITE" || a.Scope != "SELF" || !a.Required || strings.Join(a.Enum, ",") != "S,M,L" {
