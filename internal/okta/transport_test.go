@@ -174,7 +174,7 @@ func TestTransport_perAttemptTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	tr, _ := testTransport(2)
-	tr.attemptTimeout = 200 * time.Millisecond
+	tr.attemptTimeout = time.Second
 	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
 	if err != nil {
 		t.Fatal(err)
