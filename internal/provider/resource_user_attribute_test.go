@@ -499,3 +499,44 @@ func TestAccUserAttribute_ambiguousCreate(t *testing.T) {
 		}},
 	})
 }
+
+// user_type may name the user type by id (here from the data source): the attribute lands on that
+// type's schema, and import takes the same id.
+func TestAccUserAttribute_userTypeByID(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	name := org.RandomName("byid")
+	ut, err := org.Client().FindUserType(context.Background(), org.Fixtures().UserType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userAttributeDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{
+				Config: org.Config(fmt.Sprintf(`
+data "dialpad_okta_user_type" "t" {
+  name = %[1]q
+}
+
+resource "dialpad_okta_user_attribute" "test" {
+  user_type = data.dialpad_okta_user_type.t.id
+  name      = %[2]q
+  title     = "By id"
+}
+`, org.Fixtures().UserType, name)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("id"), knownvalue.StringExact(ut.ID+"/"+name)),
+				},
+				Check: func(*terraform.State) error {
+					_, err := org.Client().FindUserAttribute(context.Background(), org.Fixtures().UserType, name)
+					return err
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ResourceName: userAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: ut.ID + "/" + name},
+		},
+	})
+}
