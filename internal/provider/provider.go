@@ -253,7 +253,7 @@ func (p *dialpadProvider) clientConfig(ctx context.Context, m providerModel, dia
 			"Set okta_org_url (e.g. https://example.okta.com), or the environment variable OKTA_ORG_URL, "+
 				"or OKTA_ORG_NAME with OKTA_BASE_URL as for the Okta provider.")
 	} else if _, err := okta.ValidateOrgURL(cfg.OrgURL); err != nil {
-		diags.AddAttributeError(path.Root("okta_org_url"), "Invalid Okta org URL", err.Error())
+		diags.AddAttributeError(path.Root("okta_org_url"), "Invalid Okta org URL", "okta_org_url "+err.Error())
 	}
 
 	// Exactly one auth mode.
