@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/oktaemu"
 )
 
 const phoneSyncAddr = "dialpad_okta_phone_sync.test"
@@ -670,4 +672,34 @@ func TestAccPhoneSync_existing(t *testing.T) {
 		t.Fatalf("after the refused create: user attribute %+v, app attribute %+v, mapping property %+v; want only the pre-existing attribute, untouched",
 			o.UserAttr, o.AppAttr, o.MappingProp)
 	}
+}
+
+// TestAccPhoneSync_harshOrg runs create, update, re-create after destroy (inside the attribute
+// clean-up window) against an org with eventual consistency, lost concurrent writes and random 5xx:
+// every step converges and the plan after it is empty.
+func TestAccPhoneSync_harshOrg(t *testing.T) {
+	acctest.RequireEmulator(t, "the emulator's consistency, lost-update, clean-up and fault knobs")
+	emu := acctest.NewEmulator(t, acctest.WithKnobs(oktaemu.Options{
+		ConsistencyDelay: 150 * time.Millisecond,
+		LostUpdateWindow: 200 * time.Millisecond,
+		CleanupDelay:     2 * time.Second,
+		FaultRate:        0.1,
+	}))
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	name := emu.RandomName("Phone")
+	snap := emu.Snapshot(t)
+	cfg := func(extra ...string) string { return emu.Config(phoneSyncConfig(fx.AppID, name, extra...)) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
+		Steps: []resource.TestStep{
+			{Config: cfg(), Check: psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)},
+			{Config: cfg(`display_name = "Work phone"`, `push_status = "DONT_PUSH"`),
+				Check: psAllPieces(emu, name, "Work phone", phoneSyncDefaultExternal, "DONT_PUSH", true)},
+			{Config: emu.Config(), Check: func(*terraform.State) error { return psNoPieces(emu, name) }},
+			// Re-created at once: Okta refuses the name until its clean-up ends; the create waits it out.
+			{Config: cfg(), Check: psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)},
+		},
+	})
 }
