@@ -23,6 +23,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/tools/tfdev"
 )
 
 const (
@@ -63,7 +65,7 @@ func (d *demo) begin(title string) {
 func (d *demo) say(format string, a ...any) { fmt.Fprintf(d.out, "    "+format+"\n", a...) }
 
 func run(ctx context.Context, out io.Writer) (err error) {
-	root, err := repoRoot()
+	root, err := tfdev.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -100,14 +102,7 @@ func run(ctx context.Context, out io.Writer) (err error) {
 	}()
 	d.say("emulator at %s (token %q)", emu.url, emulatorToken)
 	d.okta = newOktaAPI(emu.url, emulatorToken)
-	d.env = append(cleanEnv(),
-		"TF_CLI_CONFIG_FILE="+filepath.Join(tmp, "terraform.rc"),
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"OKTA_ORG_URL="+emu.url,
-		"OKTA_API_TOKEN="+emulatorToken,
-	)
+	d.env = tfdev.CleanEnv(filepath.Join(tmp, "terraform.rc"), "OKTA_ORG_URL="+emu.url, "OKTA_API_TOKEN="+emulatorToken)
 
 	steps := []func(context.Context) error{
 		d.showSeed,
@@ -132,13 +127,11 @@ func run(ctx context.Context, out io.Writer) (err error) {
 }
 
 func (d *demo) build(ctx context.Context) error {
-	d.terraform = os.Getenv("TERRAFORM")
-	if d.terraform == "" {
-		d.terraform = filepath.Join(d.root, ".tools", "bin", "terraform")
+	tf, err := tfdev.Terraform(d.root)
+	if err != nil {
+		return fmt.Errorf("%w (make demo does this first)", err)
 	}
-	if _, err := os.Stat(d.terraform); err != nil {
-		return fmt.Errorf("terraform 1.5.7 not found at %s: run `make tools` (make demo does this first)", d.terraform)
-	}
+	d.terraform = tf
 	v, err := exec.CommandContext(ctx, d.terraform, "version").Output()
 	if err != nil {
 		return fmt.Errorf("%s version: %w", d.terraform, err)
@@ -146,29 +139,23 @@ func (d *demo) build(ctx context.Context) error {
 	d.say("terraform: %s (%s)", firstLine(string(v)), d.terraform)
 
 	bin := filepath.Join(d.tmp, "bin")
-	for _, b := range []struct{ out, pkg string }{
-		{"terraform-provider-dialpad", "."},
-		{"oktaemu", "./internal/oktaemu/cmd/oktaemu"},
-	} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, b.out), b.pkg)
-		cmd.Dir = d.root
-		if o, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, o)
+	for _, b := range []tfdev.Binary{tfdev.Provider, {Name: "oktaemu", Package: "./internal/oktaemu/cmd/oktaemu"}} {
+		if err := tfdev.Build(ctx, d.root, bin, b); err != nil {
+			return err
 		}
-		d.say("built %s", filepath.Join(bin, b.out))
+		d.say("built %s", filepath.Join(bin, b.Name))
 	}
 
 	// Terraform uses the provider just built (dev_overrides) and nothing from a registry: the module is
 	// a local path, so `terraform get` installs it and `init` is not needed.
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"dialpad/dialpad\" = %q\n  }\n  direct {}\n}\n", bin)
-	if err := os.WriteFile(filepath.Join(d.tmp, "terraform.rc"), []byte(rc), 0o644); err != nil {
+	if err := tfdev.WriteCLIConfig(filepath.Join(d.tmp, "terraform.rc"), bin); err != nil {
 		return err
 	}
 
 	// Work on a copy with the same relative layout, so the repository stays clean.
 	work := filepath.Join(d.tmp, "work")
 	for _, dir := range []string{"modules/okta-phone-sync", "examples/phone-sync"} {
-		if err := copyTF(filepath.Join(d.root, dir), filepath.Join(work, dir)); err != nil {
+		if err := tfdev.CopyTF(filepath.Join(d.root, dir), filepath.Join(work, dir)); err != nil {
 			return err
 		}
 	}
@@ -421,61 +408,6 @@ func (i *indenter) Write(p []byte) (int, error) {
 		i.mid = !strings.HasSuffix(line, "\n")
 	}
 	return len(p), nil
-}
-
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil &&
-			strings.Contains(string(b), "module github.com/dialpad/terraform-provider-dialpad") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the demo from inside the terraform-provider-dialpad repository")
-		}
-		dir = parent
-	}
-}
-
-// cleanEnv drops Okta and Terraform settings of the caller's shell so the demo talks only to its emulator.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "OKTA_") || strings.HasPrefix(k, "TF_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-// copyTF copies the Terraform files of one directory (no state, no .terraform).
-func copyTF(src, dst string) error {
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".md")) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(strings.TrimSpace(s), "\n"); return l }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/tools/tfdev"
 )
 
 // The demo fails loudly: a missing terraform ends it with a non-zero exit and says what to do.
@@ -34,7 +36,7 @@ func TestStartEmulator_readsListenLineAndStops(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the emulator")
 	}
-	root, err := repoRoot()
+	root, err := tfdev.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
