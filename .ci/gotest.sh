@@ -23,7 +23,9 @@ mkdir -p build/test-logs
 log="build/test-logs/$(echo "$label" | tr -c 'a-zA-Z0-9.\n' '-' | tr -s '-').log"
 start=$(date +%s)
 set +e
-go test -v "$@" 2>&1 | tee "$log" | grep -Ev '^\s*=== (RUN|PAUSE|CONT|NAME)'
+# The terminal gets failures, skips (with their reasons) and top-level passes; subtest passes and
+# === lines stay in the log.
+go test -v "$@" 2>&1 | tee "$log" | grep -Ev '^\s*=== (RUN|PAUSE|CONT|NAME)|^\s+--- PASS: '
 rc=${PIPESTATUS[0]}
 set -e
 secs=$(( $(date +%s) - start ))
