@@ -77,30 +77,29 @@ func newRateGovernor(capacity int) *rateGovernor {
 	}
 }
 
-// rateBucketOf names the Okta rate-limit bucket of a request: the endpoint family of its path, as
-// Okta's management rate-limit table groups them (and as the emulator meters them). Grouping more
-// coarsely than the server only makes the governor more careful, never less.
+// rateBucketOf names the Okta rate-limit bucket of a request, following Okta's management
+// rate-limit table (developer.okta.com/docs/reference/rl-global-mgmt) as the emulator meters it:
+// /api/v1/apps/{id} alone; every other /api/v1/apps call together; /api/v1/users; GET
+// /api/v1/users/{idOrLogin}; writes to /api/v1/users/{id}; the token endpoint; and "most other API
+// actions" (schemas, user types, mappings) sharing one /api/v1 bucket. Grouping more coarsely than
+// the server only makes the governor more careful, never less.
 func rateBucketOf(req *http.Request) string {
 	p := req.URL.Path
 	switch {
 	case strings.HasPrefix(p, "/oauth2/"):
-		return "oauth2"
-	case p == "/api/v1/apps":
-		return "apps-list"
-	case strings.HasPrefix(p, "/api/v1/apps/"):
-		return "apps-id"
+		return "/oauth2/v1/token"
+	case strings.HasPrefix(p, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(p, "/api/v1/apps/"), "/"):
+		return "/api/v1/apps/{id}"
+	case p == "/api/v1/apps" || strings.HasPrefix(p, "/api/v1/apps/"):
+		return "/api/v1/apps"
 	case p == "/api/v1/users":
-		return "users-list"
+		return "/api/v1/users"
+	case strings.HasPrefix(p, "/api/v1/users/") && req.Method == http.MethodGet:
+		return "GET /api/v1/users/{idOrLogin}"
 	case strings.HasPrefix(p, "/api/v1/users/"):
-		return "users-id"
-	case strings.HasPrefix(p, "/api/v1/meta/schemas/"):
-		return "schemas"
-	case strings.HasPrefix(p, "/api/v1/meta/types/"):
-		return "user-types"
-	case strings.HasPrefix(p, "/api/v1/mappings"), strings.HasPrefix(p, "/api/internal/v1/mappings"):
-		return "mappings"
+		return "/api/v1/users/{id}"
 	}
-	return "other"
+	return "/api/v1"
 }
 
 // Wait blocks until req may be sent under its bucket's budget, or returns an error when ctx ends

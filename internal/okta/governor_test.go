@@ -81,26 +81,24 @@ func (s *fakeServer) serve(now time.Time) *http.Response {
 }
 
 func TestRateBucketOf(t *testing.T) {
-	for path, want := range map[string]string{
-		"/api/v1/meta/schemas/user/default":         "schemas",
-		"/api/v1/meta/schemas/apps/0oa1/default":    "schemas",
-		"/api/v1/mappings":                          "mappings",
-		"/api/v1/mappings/prm1":                     "mappings",
-		"/api/internal/v1/mappings/reapply":         "mappings",
-		"/api/v1/apps":                              "apps-list",
-		"/api/v1/apps/0oa1":                         "apps-id",
-		"/api/v1/meta/types/user/default":           "user-types",
-		"/api/v1/users":                             "users-list",
-		"/api/v1/users/00u1":                        "users-id",
-		"/oauth2/v1/token":                          "oauth2",
-		"/api/v1/groups":                            "other",
-		"/api/v1/meta/types/user":                   "user-types",
-		"/api/v1/apps/0oa1/users":                   "apps-id",
-		"/api/v1/meta/schemas/user/oscXYZ/anything": "schemas",
+	for _, c := range []struct{ method, path, want string }{
+		{"GET", "/api/v1/meta/schemas/user/default", "/api/v1"},
+		{"POST", "/api/v1/meta/schemas/apps/0oa1/default", "/api/v1"},
+		{"GET", "/api/v1/mappings", "/api/v1"},
+		{"POST", "/api/v1/mappings/prm1", "/api/v1"},
+		{"PUT", "/api/internal/v1/mappings/reapply", "/api/v1"},
+		{"GET", "/api/v1/meta/types/user/default", "/api/v1"},
+		{"GET", "/api/v1/apps", "/api/v1/apps"},
+		{"GET", "/api/v1/apps/0oa1", "/api/v1/apps/{id}"},
+		{"GET", "/api/v1/apps/0oa1/users", "/api/v1/apps"},
+		{"GET", "/api/v1/users", "/api/v1/users"},
+		{"GET", "/api/v1/users/00u1", "GET /api/v1/users/{idOrLogin}"},
+		{"POST", "/api/v1/users/00u1", "/api/v1/users/{id}"},
+		{"POST", "/oauth2/v1/token", "/oauth2/v1/token"},
 	} {
-		req, _ := http.NewRequest(http.MethodGet, "https://example.okta.com"+path, nil)
-		if got := rateBucketOf(req); got != want {
-			t.Errorf("rateBucketOf(%s) = %q, want %q", path, got, want)
+		req, _ := http.NewRequest(c.method, "https://example.okta.com"+c.path, nil)
+		if got := rateBucketOf(req); got != c.want {
+			t.Errorf("rateBucketOf(%s %s) = %q, want %q", c.method, c.path, got, c.want)
 		}
 	}
 }
@@ -214,7 +212,7 @@ func TestGovernor_waitBoundedByContext(t *testing.T) {
 	}
 }
 
-// Buckets are independent: a throttled schemas bucket does not hold an apps call.
+// Buckets are independent: a throttled /api/v1 bucket does not hold an apps call.
 func TestGovernor_bucketsAreIndependent(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	g := newTestGovernor(100, clock)

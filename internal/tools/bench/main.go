@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -37,10 +38,12 @@ const token = oktaemu.DefaultToken
 
 func main() {
 	skipScale := flag.Bool("skip-scale", false, "skip the rate-limited 50-sync scale case (the slowest row)")
+	only := flag.String("only", "", "run only these parts, comma-separated: ops, attrs, latency, scale")
 	keep := flag.Bool("keep", false, "keep the temporary directory (configurations, state, logs)")
+	flag.StringVar(&providerLog, "provider-log", "", "write the provider's DEBUG log (TF_LOG_PROVIDER) of every terraform command to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *skipScale, *keep)
+	err := run(ctx, *skipScale, *only, *keep)
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "make bench: FAILED: %v\n", err)
@@ -59,7 +62,10 @@ type row struct {
 	what, config, measured, target, verdict, detail string
 }
 
-func run(ctx context.Context, skipScale, keep bool) error {
+// providerLog is the -provider-log flag.
+var providerLog string
+
+func run(ctx context.Context, skipScale bool, only string, keep bool) error {
 	root, err := tfdev.RepoRoot()
 	if err != nil {
 		return err
@@ -89,12 +95,18 @@ func run(ctx context.Context, skipScale, keep bool) error {
 	v, _ := exec.CommandContext(ctx, tf, "version").Output()
 	tfVersion := strings.TrimSpace(strings.SplitN(string(v), "\n", 2)[0])
 
-	steps := []func(context.Context) error{b.operations, b.hundredAttributes, b.latencyHiding}
-	if !skipScale {
-		steps = append(steps, b.scale)
-	}
-	for _, s := range steps {
-		if err := s(ctx); err != nil {
+	parts := []struct {
+		name string
+		fn   func(context.Context) error
+	}{{"ops", b.operations}, {"attrs", b.hundredAttributes}, {"latency", b.latencyHiding}, {"scale", b.scale}}
+	for _, p := range parts {
+		switch {
+		case only != "" && !slices.Contains(strings.Split(only, ","), p.name):
+			continue
+		case only == "" && skipScale && p.name == "scale":
+			continue
+		}
+		if err := p.fn(ctx); err != nil {
 			return err
 		}
 	}
@@ -195,7 +207,11 @@ func (b *bench) workdir(name string, emu *emulator) (*workdir, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &workdir{b: b, dir: dir, env: tfdev.CleanEnv(b.rc, "OKTA_ORG_URL="+emu.url, "OKTA_API_TOKEN="+token)}, nil
+	extra := []string{"OKTA_ORG_URL=" + emu.url, "OKTA_API_TOKEN=" + token}
+	if providerLog != "" {
+		extra = append(extra, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+providerLog)
+	}
+	return &workdir{b: b, dir: dir, env: tfdev.CleanEnv(b.rc, extra...)}, nil
 }
 
 func (w *workdir) write(hcl string) error {
@@ -537,28 +553,24 @@ func writeScaleSeed(path string) error {
 }
 
 // bucketOfRoute names the emulator's rate-limit bucket of a stats route ("GET /api/v1/apps/{id}"),
-// as oktaemu meters them (its bucketFor) and Okta documents them.
+// as oktaemu meters them (its bucketFor, after Okta's management rate-limit table).
 func bucketOfRoute(route string) string {
-	_, path, _ := strings.Cut(route, " ")
+	method, path, _ := strings.Cut(route, " ")
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):
-		return "oauth2"
-	case path == "/api/v1/apps":
-		return "apps-list"
-	case strings.HasPrefix(path, "/api/v1/apps/"):
-		return "apps-id"
+		return "/oauth2/v1/token"
+	case strings.HasPrefix(path, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(path, "/api/v1/apps/"), "/"):
+		return "/api/v1/apps/{id}"
+	case path == "/api/v1/apps" || strings.HasPrefix(path, "/api/v1/apps/"):
+		return "/api/v1/apps"
 	case path == "/api/v1/users":
-		return "users-list"
+		return "/api/v1/users"
+	case strings.HasPrefix(path, "/api/v1/users/") && method == http.MethodGet:
+		return "GET /api/v1/users/{idOrLogin}"
 	case strings.HasPrefix(path, "/api/v1/users/"):
-		return "users-id"
-	case strings.HasPrefix(path, "/api/v1/meta/schemas/"):
-		return "schemas"
-	case strings.HasPrefix(path, "/api/v1/meta/types/"):
-		return "user-types"
-	case strings.HasPrefix(path, "/api/v1/mappings"), strings.HasPrefix(path, "/api/internal/v1/mappings"):
-		return "mappings"
+		return "/api/v1/users/{id}"
 	}
-	return "other"
+	return "/api/v1"
 }
 
 var rateLimitError = regexp.MustCompile(`(?i)(\b429\b|too many requests|rate limit)`)
