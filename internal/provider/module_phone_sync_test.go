@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
 )
@@ -69,8 +68,12 @@ module "sync" {
   %s
 }
 
-output "sync" {
-  value = module.sync
+output "app_id" {
+  value = module.sync.app_id
+}
+
+output "attribute_name" {
+  value = module.sync.attribute_name
 }
 `, moduleSource(t), strings.Join(inputs, "\n  "))
 }
@@ -115,8 +118,8 @@ func TestAccPhoneSyncModule_basic(t *testing.T) {
 			{
 				ConfigDirectory: dirConfig(t, org.Config(moduleConfig(t, inputs...))),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownOutputValueAtPath("sync", tfjsonpath.New("app_id"), knownvalue.StringExact(fx.AppID)),
-					statecheck.ExpectKnownOutputValueAtPath("sync", tfjsonpath.New("attribute_name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownOutputValue("app_id", knownvalue.StringExact(fx.AppID)),
+					statecheck.ExpectKnownOutputValue("attribute_name", knownvalue.StringExact(name)),
 					orgCheck(psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)),
 					orgCheck(numbers),
 				},

@@ -7,13 +7,20 @@
 # The one console-only step, "Allow Dialpad to source Okta users", is checked here and never done.
 
 locals {
-  app_id       = data.dialpad_okta_app.this.id
-  app_label    = data.dialpad_okta_app.this.label
-  sourcing_on  = data.dialpad_okta_app.this.profile_sourcing_enabled
-  user_type_id = data.dialpad_okta_user_type.this.id
-
   # Okta accepts a mapping without profile sourcing only when nothing is pushed and no override names the app.
   sourcing_needed = var.push_status == "PUSH" || var.override_profile_source
+
+  # The app is read when it is named by label, or when require_profile_sourcing has to be checked here.
+  # Otherwise dialpad_okta_attribute_source and dialpad_okta_attribute_mapping run the same plan-time
+  # profile-sourcing check (with the console steps), and a refresh costs one API call less.
+  lookup_app = var.app_id == null || (var.require_profile_sourcing && !local.sourcing_needed)
+
+  app_id       = var.app_id != null ? var.app_id : one(data.dialpad_okta_app.this[*].id)
+  app_label    = var.app_label != null ? var.app_label : one(data.dialpad_okta_app.this[*].label)
+  sourcing_on  = local.lookup_app ? one(data.dialpad_okta_app.this[*].profile_sourcing_enabled) : true
+  user_type_id = data.dialpad_okta_user_type.this.id
+
+  one_app_error = "Give exactly one of app_id and app_label (got ${var.app_id == null && var.app_label == null ? "neither" : "both"})."
 
   console_steps = <<-EOT
     The Okta app "${coalesce(var.app_label, var.app_id, "Dialpad")}" is not a profile source, and Okta has no public API to make it one. An Okta admin must do this once in the Admin Console:
@@ -25,17 +32,15 @@ locals {
 }
 
 data "dialpad_okta_app" "this" {
+  count = local.lookup_app ? 1 : 0
+
   id    = var.app_id
   label = var.app_id == null ? var.app_label : null
 
   lifecycle {
     precondition {
       condition     = (var.app_id == null) != (var.app_label == null)
-      error_message = "Give exactly one of app_id and app_label (got ${var.app_id == null && var.app_label == null ? "neither" : "both"})."
-    }
-    precondition {
-      condition     = var.require_profile_sourcing || !(var.push_status == "PUSH" || var.override_profile_source)
-      error_message = "require_profile_sourcing = false is only valid with push_status = \"DONT_PUSH\" and override_profile_source = false: Okta refuses a pushed mapping or a source override for an app that is not a profile source."
+      error_message = local.one_app_error
     }
   }
 }
@@ -60,6 +65,14 @@ resource "dialpad_okta_user_attribute" "this" {
   }
 
   lifecycle {
+    precondition {
+      condition     = (var.app_id == null) != (var.app_label == null)
+      error_message = local.one_app_error
+    }
+    precondition {
+      condition     = var.require_profile_sourcing || !local.sourcing_needed
+      error_message = "require_profile_sourcing = false is only valid with push_status = \"DONT_PUSH\" and override_profile_source = false: Okta refuses a pushed mapping or a source override for an app that is not a profile source."
+    }
     precondition {
       condition     = !var.require_profile_sourcing || local.sourcing_on
       error_message = local.console_steps

@@ -4,7 +4,7 @@ output "app_id" {
 }
 
 output "app_label" {
-  description = "Label of the Dialpad app in Okta."
+  description = "Label of the Dialpad app in Okta: app_label, or the looked-up label; null when the app was given by app_id and not looked up."
   value       = local.app_label
 }
 
