@@ -253,3 +253,82 @@ func TestAccChaos_module(t *testing.T) {
 	}))
 	logChaosStats(t, emu, start)
 }
+
+// TestAccChaos_mixed runs the module and two composites on the same app in one configuration, so one
+// provider process writes the same user schema, app schema and mapping from several resources at
+// once (Terraform's default -parallelism=10) while the chaos goes on: the per-object locks, the
+// read-modify-write of shared schema properties and the lost-update retries are all in play.
+func TestAccChaos_mixed(t *testing.T) {
+	acctest.RequireEmulator(t, "needs the emulator's fault rate, rate limit, delays, lost-update window and after_commit fault rules")
+	p := currentChaosProfile(t)
+	p.cycles = max(1, p.cycles/2)
+	emu, snap := chaosEmulator(t, p)
+	fx := emu.Fixtures()
+	modName, syncA, syncB := emu.RandomName("ChaosMod"), emu.RandomName("ChaosA"), emu.RandomName("ChaosB")
+	names := []string{modName, syncA, syncB}
+	start := time.Now()
+
+	composite := func(label, name string, v chaosVariant) string {
+		return fmt.Sprintf(`
+resource "dialpad_okta_phone_sync" %[1]q {
+  app_id                  = %[2]q
+  attribute_name          = %[3]q
+  display_name            = %[4]s
+  external_name           = %[5]s
+  push_status             = %[6]q
+  override_profile_source = %[7]t
+  apply_to_existing_users = %[8]t
+
+  timeouts {
+    create = %[9]q
+    update = %[9]q
+    delete = %[9]q
+    read   = %[9]q
+  }
+}
+`, label, fx.AppID, name, acctest.Quote(v.title), acctest.Quote(v.external), v.push, v.override, v.reapply, p.timeout)
+	}
+	allPieces := func(v chaosVariant) resource.TestCheckFunc {
+		var checks []resource.TestCheckFunc
+		for _, n := range names {
+			checks = append(checks, psAllPieces(emu, n, v.title, v.external, v.push, v.override))
+		}
+		return resource.ComposeAggregateTestCheckFunc(checks...)
+	}
+	noneLeft := func(cycle int) resource.TestCheckFunc {
+		var checks []resource.TestCheckFunc
+		for _, n := range names {
+			checks = append(checks, seedAgain(emu, snap, n, cycle))
+		}
+		return resource.ComposeAggregateTestCheckFunc(checks...)
+	}
+
+	var steps []resource.TestStep
+	for cycle := 1; cycle <= p.cycles; cycle++ {
+		for _, v := range chaosVariants(cycle) {
+			cfg := emu.Config(moduleConfig(t,
+				"app_id = "+acctest.Quote(fx.AppID),
+				"attribute_name = "+acctest.Quote(modName),
+				"display_name = "+acctest.Quote(v.title),
+				"external_name = "+acctest.Quote(v.external),
+				"push_status = "+acctest.Quote(v.push),
+				fmt.Sprintf("override_profile_source = %t", v.override),
+				fmt.Sprintf("apply_to_existing_users = %t", v.reapply),
+				fmt.Sprintf("timeouts = { create = %[1]q, update = %[1]q, delete = %[1]q, read = %[1]q }", p.timeout),
+			), composite("a", syncA, v), composite("b", syncB, v))
+			steps = append(steps, resource.TestStep{
+				PreConfig:         armRules(t, emu),
+				ConfigDirectory:   dirConfig(t, cfg),
+				ConfigPlanChecks:  emptyAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{chaosOrgCheck(allPieces(v))},
+			})
+		}
+		steps = append(steps, resource.TestStep{
+			PreConfig:         armRules(t, emu),
+			ConfigDirectory:   dirConfig(t, emu.Config()),
+			ConfigStateChecks: []statecheck.StateCheck{chaosOrgCheck(noneLeft(cycle))},
+		})
+	}
+	resource.ParallelTest(t, moduleCase(resource.TestCase{Steps: steps}))
+	logChaosStats(t, emu, start)
+}
