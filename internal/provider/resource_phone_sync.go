@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -22,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
-	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
 )
 
 var (
@@ -58,8 +56,6 @@ type phoneSyncModel struct {
 	MappingExpression      types.String   `tfsdk:"mapping_expression"`
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
-
-var phoneSyncAppIDPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
 const (
 	phoneSyncDefaultAttribute = "dialpadPhone"
@@ -103,13 +99,13 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Required:            true,
 				MarkdownDescription: "Id of the Dialpad app in Okta (the `dialpad_okta_app` data source looks it up by exact label).",
 				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.RegexMatches(phoneSyncAppIDPattern, "must be an Okta app id (letters and digits)")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
 			},
 			"attribute_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultAttribute),
 				MarkdownDescription: "Variable name of the attribute on the Okta user profile and on the app user profile. Default `" + phoneSyncDefaultAttribute + "`.",
 				PlanModifiers:       replace,
-				Validators:          []validator.String{phoneSyncNameValidator{}},
+				Validators:          []validator.String{variableNameValidator()},
 			},
 			"display_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),
@@ -132,12 +128,12 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "SCIM path Okta reads the number from in the Dialpad user record, e.g. `phoneNumbers.^[type=='mobile'].value` " +
 					"for the mobile number. Updated in place; profiles get the new values on the next import or with `apply_to_existing_users`. " +
 					"Default `" + phoneSyncDefaultExternal + "`.",
-				Validators: []validator.String{phoneSyncExternalNameValidator{}},
+				Validators: []validator.String{externalNameValidator()},
 			},
 			"external_namespace": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultNamespace),
 				MarkdownDescription: "URN of the SCIM schema holding `external_name`. Updated in place. Default `" + phoneSyncDefaultNamespace + "`.",
-				Validators:          []validator.String{phoneSyncURNValidator{}},
+				Validators:          []validator.String{urnValidator()},
 			},
 			"push_status": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(okta.PushStatusPush),
@@ -495,54 +491,4 @@ func phoneSyncErrorDetail(err error, spec okta.PhoneSyncSpec) string {
 			"Otherwise choose another attribute_name.", spec.ID())
 	}
 	return detail
-}
-
-// Plan-time validators reuse internal/validate, the same rules as the building-block resources.
-type phoneSyncNameValidator struct{}
-
-func (phoneSyncNameValidator) Description(context.Context) string {
-	return "an Okta variable name"
-}
-func (v phoneSyncNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (phoneSyncNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := validate.VariableName(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Okta variable name", err.Error())
-	}
-}
-
-type phoneSyncExternalNameValidator struct{}
-
-func (phoneSyncExternalNameValidator) Description(context.Context) string {
-	return "a SCIM external name"
-}
-func (v phoneSyncExternalNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (phoneSyncExternalNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := validate.ExternalName(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid external_name", err.Error())
-	}
-}
-
-type phoneSyncURNValidator struct{}
-
-func (phoneSyncURNValidator) Description(context.Context) string { return "a URN" }
-func (v phoneSyncURNValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (phoneSyncURNValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := validate.URN(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid external_namespace", err.Error())
-	}
 }
