@@ -44,11 +44,20 @@ func (c *Client) FindApp(ctx context.Context, id string) (App, error) {
 	if id == "" {
 		return App{}, &NotFoundError{Kind: "app", ID: id}
 	}
-	var a appJSON
-	if err := c.doJSON(ctx, "GET", "/api/v1/apps/"+url.PathEscape(id), nil, nil, &a); err != nil {
-		return App{}, c.translate(err, nil, "app", id)
+	// Through the read cache: the data source and each resource's plan-time check ask for the same app.
+	v, err := c.cache.get(ctx, "app "+id, func(ctx context.Context) (any, error) {
+		var a appJSON
+		if err := c.doJSON(ctx, "GET", "/api/v1/apps/"+url.PathEscape(id), nil, nil, &a); err != nil {
+			return nil, c.translate(err, nil, "app", id)
+		}
+		return a.toApp(), nil
+	})
+	if err != nil {
+		return App{}, err
 	}
-	return a.toApp(), nil
+	a := v.(App)
+	a.Features = slices.Clone(a.Features)
+	return a, nil
 }
 
 // FindAppsByLabel returns every app whose label is exactly label (case-sensitive). Okta's q
@@ -89,8 +98,23 @@ func (c *Client) ListProfileSourceApps(ctx context.Context) ([]App, error) {
 	return out, nil
 }
 
+// listApps lists apps through the read cache: every plan-time profile-sourcing check lists them.
 func (c *Client) listApps(ctx context.Context, q url.Values) ([]App, error) {
 	q.Set("limit", strconv.Itoa(200))
+	v, err := c.cache.get(ctx, "apps "+q.Encode(), func(ctx context.Context) (any, error) {
+		return c.fetchApps(ctx, q)
+	})
+	if err != nil {
+		return nil, err
+	}
+	apps := slices.Clone(v.([]App))
+	for i := range apps {
+		apps[i].Features = slices.Clone(apps[i].Features)
+	}
+	return apps, nil
+}
+
+func (c *Client) fetchApps(ctx context.Context, q url.Values) ([]App, error) {
 	var out []App
 	for page := 0; page < maxPages; page++ {
 		var batch []appJSON

@@ -21,7 +21,7 @@ func newEmulatorClient(t *testing.T) (*Client, string) {
 	}
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "tok"})
+	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "tok", NoReadCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}
