@@ -93,6 +93,22 @@ func (c *Client) FindMapping(ctx context.Context, sourceID, targetID string) (*M
 	return nil, &NotFoundError{Kind: "mapping", ID: sourceID + " -> " + targetID}
 }
 
+// FindMappingByID is FindMapping for a caller that remembers the mapping's id (a resource's
+// state): one GET by id instead of a list and a GET. When the id is empty, gone, or now names
+// another source or target, it falls back to FindMapping.
+func (c *Client) FindMappingByID(ctx context.Context, mappingID, sourceID, targetID string) (*Mapping, error) {
+	if mappingID != "" {
+		m, err := c.GetMapping(ctx, mappingID)
+		switch {
+		case err == nil && m.SourceID == sourceID && m.TargetID == targetID:
+			return m, nil
+		case err != nil && !IsNotFound(err):
+			return nil, err
+		}
+	}
+	return c.FindMapping(ctx, sourceID, targetID)
+}
+
 // fetchMapping reads one mapping by id, or returns a *NotFoundError. Callers go through GetMapping
 // (cached) or getMappingFresh (writers), in readcache.go.
 func (c *Client) fetchMapping(ctx context.Context, mappingID string) (*Mapping, error) {
