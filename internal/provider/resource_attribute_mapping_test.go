@@ -328,13 +328,13 @@ func TestAccAttributeMapping_import(t *testing.T) {
 				ResourceName:  mappingAddr,
 				ImportState:   true,
 				ImportStateId: app + "/" + ut + "/nickName,middleName",
-				ExpectError:   regexp.MustCompile(`has no property middleName`),
+				ExpectError:   errorRegexp("has no property middleName"),
 			},
 			{
 				ResourceName:  mappingAddr,
 				ImportState:   true,
 				ImportStateId: app + "/" + ut,
-				ExpectError:   regexp.MustCompile(`<source_id>/<target_id>/<property>`),
+				ExpectError:   errorRegexp("<source_id>/<target_id>/<property>"),
 			},
 		},
 	})
@@ -358,7 +358,7 @@ func TestAccAttributeMapping_existing(t *testing.T) {
 		CheckDestroy:             mappingDestroyed(org, snap),
 		Steps: []resource.TestStep{{
 			Config:      org.Config(mappingConfig(app, map[string]mprop{taken: {expr: "appuser.title", push: "DONT_PUSH"}}, "")),
-			ExpectError: regexp.MustCompile(`terraform import dialpad_okta_attribute_mapping.<name>\s+` + regexp.QuoteMeta(app+"/"+ut+"/"+taken)),
+			ExpectError: errorRegexp("terraform import dialpad_okta_attribute_mapping.<name> " + app + "/" + ut + "/" + taken),
 		}},
 	})
 }
@@ -572,7 +572,7 @@ func TestAccAttributeMapping_oauthApplyToExistingUsers(t *testing.T) {
 			Config: org.ConfigOAuth(t, mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName", push: "DONT_PUSH"}},
 				"  apply_to_existing_users = true")),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)apply_to_existing_users.*okta_api_token`),
+			ExpectError: errorRegexp("apply_to_existing_users", "okta_api_token"),
 		}},
 	})
 }
@@ -596,7 +596,7 @@ func TestAccAttributeMapping_profileSourcing(t *testing.T) {
 			{
 				Config:      cfg,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)nickName.*Profile & Lifecycle Sourcing`),
+				ExpectError: errorRegexp("nickName", "Profile & Lifecycle Sourcing"),
 			},
 			{
 				// DONT_PUSH needs no profile source.
@@ -652,7 +652,7 @@ resource "dialpad_okta_attribute_mapping" "test" {
 			{
 				// The mapping keeps the property (literal key) while the attribute leaves the configuration.
 				Config:      org.Config(mapping(acctest.Quote(name))),
-				ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(name) + `.*mapping \S+ .*property "` + regexp.QuoteMeta(name) + `"`),
+				ExpectError: errorRegexp(name, "still used by a profile mapping", "mapping prm", `property "`+name+`"`),
 			},
 			{
 				// Removing the mapping property first lets the attribute go.
@@ -666,6 +666,20 @@ resource "dialpad_okta_attribute_mapping" "test" {
 			},
 		},
 	})
+}
+
+// errorRegexp matches the literal parts in order, whatever Terraform's line wrapping puts between
+// words.
+func errorRegexp(parts ...string) *regexp.Regexp {
+	q := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		q[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(q, `(?s:.*)`))
 }
 
 func firstKey[V any](m map[string]V) string {
@@ -760,5 +774,74 @@ resource "dialpad_okta_attribute_mapping" "m%[1]d" {
 				},
 			),
 		}},
+	})
+}
+
+// A write Okta applied before failing (503 after commit) is accepted as the resource's own: the
+// create neither fails nor reports the property as pre-existing.
+func TestAccAttributeMapping_ambiguousFailure(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "injects a 503 after the mapping write is applied")
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	emu := org.Emulator()
+	app := oktaemu.DemoDialpadAppID
+	org.EnsureProfileSource(t, app)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{
+					{Method: "POST", Route: "/api/v1/mappings/{id}", Status: 503, Count: 3, AfterCommit: true},
+				}})
+				emu.ResetStats(t)
+			},
+			Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, "")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: emu.CheckStats(func(s acctest.Stats) error {
+				if s.Faults == 0 {
+					return errors.New("no fault was injected: the test exercised nothing")
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// When Okta keeps dropping the write, the resource's own timeout ends the apply with a clear
+// error instead of a hang.
+func TestAccAttributeMapping_timeout(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs the emulator's lost-update window")
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	emu := org.Emulator()
+	app := oktaemu.DemoDialpadAppID
+	org.EnsureProfileSource(t, app)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             mappingDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, ""))},
+			{
+				// From now on every write follows the last applied one too closely and is dropped.
+				PreConfig: func() { emu.SetFaults(t, acctest.Faults{LostUpdateWindow: acctest.Ptr(time.Hour)}) },
+				Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.familyName"}},
+					"  timeouts {\n    update = \"3s\"\n  }")),
+				ExpectError: errorRegexp(`did not show the write of "nickName"`, "before the timeout"),
+			},
+			{
+				PreConfig: func() { emu.SetFaults(t, acctest.Faults{LostUpdateWindow: acctest.Ptr(time.Duration(0))}) },
+				Config:    org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.familyName"}}, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
 	})
 }
