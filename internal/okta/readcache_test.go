@@ -3,10 +3,15 @@ package okta
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/oktaemu"
 )
 
 func newTestCache(clock *fakeClock) *readCache {
@@ -158,5 +163,107 @@ func TestReadCache_errorsAndCancellation(t *testing.T) {
 	close(release)
 	if v := <-second; v != "shared" {
 		t.Fatalf("the other reader got %v after the first one gave up", v)
+	}
+}
+
+// countingOrg is the demo emulator behind a handler that counts API calls by "METHOD path".
+type countingOrg struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (o *countingOrg) count(prefix string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for k, v := range o.calls {
+		if strings.HasPrefix(k, prefix) {
+			n += v
+		}
+	}
+	return n
+}
+
+func newCountingClient(t *testing.T) (*Client, *countingOrg) {
+	t.Helper()
+	emu, err := oktaemu.New(oktaemu.Options{Token: "tok", Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &countingOrg{calls: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o.mu.Lock()
+		o.calls[r.Method+" "+r.URL.Path]++
+		o.mu.Unlock()
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, o
+}
+
+// Many finders of one schema, concurrently, cost one schema GET; a write in between makes the
+// next finder read again, and the writer's own verify read is a real GET.
+func TestReadCoalescing_schemaFinders(t *testing.T) {
+	c, org := newCountingClient(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := 0; i < 100; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.FindUserAttribute(ctx, "default", oktaemu.DemoUserAttrBadgeNumber); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := org.count("GET /api/v1/meta/schemas/user/"); n != 1 {
+		t.Fatalf("100 concurrent finders made %d schema GETs, want 1", n)
+	}
+
+	before := org.count("GET /api/v1/meta/schemas/user/")
+	if _, err := c.CreateUserAttribute(ctx, "default", Attribute{Name: "perfCoalesce", Title: "t", Type: "string"}); err != nil {
+		t.Fatal(err)
+	}
+	writerGets := org.count("GET /api/v1/meta/schemas/user/") - before
+	if writerGets < 2 {
+		t.Fatalf("the create made %d schema GETs, want a fresh read before and a verify read after its write", writerGets)
+	}
+	a, err := c.FindUserAttribute(ctx, "default", "perfCoalesce")
+	if err != nil || a.Title != "t" {
+		t.Fatalf("finder after the write: %+v, %v (a stale cached schema?)", a, err)
+	}
+	if n := org.count("GET /api/v1/meta/schemas/user/") - before - writerGets; n != 0 {
+		t.Fatalf("the finder after the write made %d GETs; the writer's verify read should serve it", n)
+	}
+}
+
+// FindMappingByID reads the mapping by id alone, and falls back to the list for a stale id.
+func TestFindMappingByID(t *testing.T) {
+	c, _ := newCountingClient(t)
+	ctx := context.Background()
+	m, err := c.FindMapping(ctx, oktaemu.DemoDialpadAppID, oktaemu.DemoDefaultUserTypeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, org2 := newCountingClient(t) // a new process: nothing cached
+	got, err := c2.FindMappingByID(ctx, m.ID, oktaemu.DemoDialpadAppID, oktaemu.DemoDefaultUserTypeID)
+	if err != nil || got.ID != m.ID {
+		t.Fatalf("FindMappingByID: %+v, %v", got, err)
+	}
+	if lists := org2.count("GET /api/v1/mappings") - org2.count("GET /api/v1/mappings/"); lists != 0 {
+		t.Fatalf("FindMappingByID listed mappings %d times, want a GET by id only", lists)
+	}
+	c3, org3 := newCountingClient(t)
+	got, err = c3.FindMappingByID(ctx, "prmNoSuchMapping", oktaemu.DemoDialpadAppID, oktaemu.DemoDefaultUserTypeID)
+	if err != nil || got.SourceID != oktaemu.DemoDialpadAppID {
+		t.Fatalf("stale id: %+v, %v", got, err)
+	}
+	if lists := org3.count("GET /api/v1/mappings") - org3.count("GET /api/v1/mappings/"); lists != 1 {
+		t.Fatalf("stale id: %d list calls, want the fallback list", lists)
 	}
 }
