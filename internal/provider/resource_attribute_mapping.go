@@ -262,7 +262,8 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 	defer cancel()
 
 	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
-	m, err := r.client.FindMapping(ctx, source, target)
+	// By the remembered id: one GET instead of a list and a GET (falls back to the lookup).
+	m, err := r.client.FindMappingByID(ctx, state.MappingID.ValueString(), source, target)
 	if okta.IsNotFound(err) {
 		tflog.Warn(ctx, "Okta mapping is gone; removing it from state", map[string]any{"source_id": source, "target_id": target})
 		resp.State.RemoveResource(ctx)
