@@ -72,11 +72,11 @@ const attributeMappingDescription = "Owns some target properties of the one Okta
 	"A change made outside Terraform to an owned property shows up in the next plan; a property removed outside " +
 	"Terraform is planned to be added back.\n\n" +
 	"**Profile sourcing.** A property with `push_status = \"PUSH\"` on a mapping whose source is an app is only " +
-	"accepted by Okta when the app is a profile source (\"Allow <app> to source Okta users\", an Admin Console " +
+	"accepted by Okta when the app is a profile source (\"Allow _app_ to source Okta users\", an Admin Console " +
 	"setting with no public API). The plan fails with the console steps when it is not.\n\n" +
 	"**Ordering with attributes.** Okta refuses to delete an attribute that a mapping still uses. When the " +
-	"attribute and the mapping are in the same configuration, reference the attribute from the mapping (for " +
-	"example `source_id`/`properties` keys built from the attribute's `name`) or add " +
+	"attribute and the mapping are in the same configuration, reference the attribute from the mapping (use " +
+	"`(dialpad_okta_user_attribute.x.name)` as the `properties` key) or add " +
 	"`depends_on = [dialpad_okta_user_attribute.x]` to the mapping: Terraform then creates the attribute before " +
 	"the mapping and destroys the mapping property before the attribute."
 
