@@ -250,7 +250,7 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 		case err == nil:
 		case ctx.Err() != nil:
 			return nil, mappingTimeout(ctx, m, set, remove, err)
-		case !isAmbiguous(err):
+		case !mappingWriteRetryable(err):
 			return nil, c.translate(err, nil, "mapping", m.ID)
 		default:
 			// Okta may have applied it before failing: the read-back decides.
@@ -343,16 +343,11 @@ func mappingTimeout(ctx context.Context, m *Mapping, set map[string]MappingPrope
 	return errors.New(msg + "; every write was answered with success but not visible when read back (lost updates or slow consistency); retry, or raise the resource's timeouts")
 }
 
-// isAmbiguous reports whether a failed write may nevertheless have been applied (5xx, 429 after
-// retries, a connection that failed after sending) as opposed to a definite refusal (4xx).
-func isAmbiguous(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	if ae, ok := AsAPIError(err); ok {
-		return ae.Status == 0 || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
-	}
-	return true
+// mappingWriteRetryable: a write that may have been applied (IsAmbiguous: 5xx, timeout, broken
+// connection) is decided by reading back; a 429 that outlived the transport's retries was not
+// applied and is simply sent again. Any other 4xx is Okta's definite refusal.
+func mappingWriteRetryable(err error) bool {
+	return IsAmbiguous(err) || StatusOf(err) == http.StatusTooManyRequests
 }
 
 // ErrReapplyNeedsAPIToken is returned by ReapplyMapping for OAuth clients: Okta answers the
@@ -373,7 +368,7 @@ func (c *Client) ReapplyMapping(ctx context.Context, sourceID, targetID string) 
 		if err == nil {
 			return nil
 		}
-		if !isAmbiguous(err) || ctx.Err() != nil {
+		if !mappingWriteRetryable(err) || ctx.Err() != nil {
 			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(err, nil, "", ""))
 		}
 		if sleepCtx(ctx, mappingBackoff(attempt, 0)) != nil {
