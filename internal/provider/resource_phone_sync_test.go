@@ -703,3 +703,55 @@ func TestAccPhoneSync_harshOrg(t *testing.T) {
 		},
 	})
 }
+
+// TestAccPhoneSync_parallel: several syncs of one app (distinct attribute names) share its app
+// schema, the user schema and the one app -> user mapping; created, refreshed and destroyed in one
+// run with slow consistency and a lost-update window long enough that the emulator drops writes,
+// every piece of every sync is there and the next plan is empty.
+func TestAccPhoneSync_parallel(t *testing.T) {
+	acctest.RequireEmulator(t, "the emulator's lost-update and consistency knobs")
+	emu := acctest.NewEmulator(t, acctest.WithKnobs(oktaemu.Options{
+		ConsistencyDelay: 100 * time.Millisecond,
+		LostUpdateWindow: 400 * time.Millisecond,
+	}))
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	snap := emu.Snapshot(t)
+	var names []string
+	var hcl strings.Builder
+	for i := 0; i < 6; i++ {
+		n := emu.RandomName(fmt.Sprintf("Phone%d", i))
+		names = append(names, n)
+		fmt.Fprintf(&hcl, "resource \"dialpad_okta_phone_sync\" \"s%d\" {\n  app_id         = %q\n  attribute_name = %q\n}\n\n", i, fx.AppID, n)
+	}
+	all := func(*terraform.State) error {
+		for _, n := range names {
+			if err := psAllPieces(emu, n, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)(nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	none := func(*terraform.State) error {
+		for _, n := range names {
+			if err := psNoPieces(emu, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(none, psUnchanged(emu, snap)),
+		Steps: []resource.TestStep{
+			{Config: emu.Config(hcl.String()), Check: resource.ComposeTestCheckFunc(all, emu.CheckStats(func(s acctest.Stats) error {
+				// The knobs did bite: Okta-style lost writes happened, and every sync is there regardless.
+				if s.Dropped == 0 {
+					return fmt.Errorf("no write was dropped (stats %+v): the test did not exercise lost updates", s)
+				}
+				return nil
+			}))},
+			{Config: emu.Config(hcl.String()), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
