@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -199,12 +200,17 @@ func (c *Client) DeleteMappingProperties(ctx context.Context, sourceID, targetID
 	return err
 }
 
-// writeMapping is every mapping write: under the mapping's lock it reads the whole mapping, posts
-// a partial update holding only the caller's properties (a removed property is sent as JSON null,
+// writeMapping is every mapping write. Under the mapping's lock it reads the whole mapping, posts
+// a partial update holding only the callers' properties (a removed property is sent as JSON null,
 // which the SDK's typed models cannot express, hence the raw call), then reads back until Okta
 // shows the result. Okta may answer 200 and drop the write (a write too soon after the previous
 // one) or show it late (eventual consistency), so the post is repeated until the read-back
 // matches or ctx (the resource's timeout) ends.
+//
+// Writes to one mapping are group-committed: callers queue their change, and whoever holds the
+// lock sends every queued change that does not touch the same property in one POST. With
+// Terraform's parallelism, N resources on one mapping then cost a few writes instead of N, and
+// give Okta's lost-update window fewer chances.
 func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, set map[string]MappingProperty, remove []string, create bool) (*Mapping, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		// Callers pass the resource's timeout; this only bounds a caller that forgot.
@@ -216,66 +222,231 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 	if err != nil {
 		return nil, err
 	}
+	q := mappingQueueOf(c)
+	op := &mappingOp{set: set, remove: remove, create: create, sourceID: sourceID, targetID: targetID}
+	q.add(found.ID, op)
 	unlock := c.locks.Lock("mapping:" + found.ID)
 	defer unlock()
 
-	// Re-read under the lock: another resource of this provider may have written meanwhile.
-	m, err := c.getMappingFresh(ctx, found.ID)
-	if err != nil {
-		return nil, err
+	if done, m, err := q.result(op); done {
+		return m, err // an earlier lock holder wrote it with its own batch
 	}
-	if create {
-		var exist []string
-		for name := range set {
-			if _, ok := m.Properties[name]; ok {
-				exist = append(exist, name)
+	if ctx.Err() == nil {
+		c.runMappingBatch(ctx, found.ID, q.take(found.ID, op))
+		if done, m, err := q.result(op); done {
+			return m, err
+		}
+	}
+	// Our deadline passed before Okta showed our change; the other changes of the batch stay
+	// queued for the next lock holder.
+	q.drop(found.ID, op)
+	return nil, mappingTimeout(ctx, found, op.set, op.remove, op.lastErr)
+}
+
+// mappingOp is one caller's change to one mapping.
+type mappingOp struct {
+	set                map[string]MappingProperty
+	remove             []string
+	create             bool
+	sourceID, targetID string
+
+	attempted bool  // sent at least once: from then on a matching property is ours, not a conflict
+	lastErr   error // last ambiguous failure, for the timeout message
+	done      bool
+	result    *Mapping
+	err       error
+}
+
+func (op *mappingOp) finish(m *Mapping, err error) { op.done, op.result, op.err = true, m, err }
+
+// names are the properties the op touches.
+func (op *mappingOp) names() []string {
+	n := make([]string, 0, len(op.set)+len(op.remove))
+	for k := range op.set {
+		n = append(n, k)
+	}
+	return append(n, op.remove...)
+}
+
+// mappingQueue holds the changes waiting for each mapping's lock, per client.
+type mappingQueue struct {
+	mu      sync.Mutex
+	pending map[string][]*mappingOp
+}
+
+// mappingQueues maps *Client to its *mappingQueue (kept here rather than in Client so the write
+// path stays in this file).
+var mappingQueues sync.Map
+
+func mappingQueueOf(c *Client) *mappingQueue {
+	q, _ := mappingQueues.LoadOrStore(c, &mappingQueue{pending: map[string][]*mappingOp{}})
+	return q.(*mappingQueue)
+}
+
+func (q *mappingQueue) add(id string, op *mappingOp) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.pending[id] = append(q.pending[id], op)
+}
+
+func (q *mappingQueue) result(op *mappingOp) (bool, *Mapping, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return op.done, op.result, op.err
+}
+
+func (q *mappingQueue) drop(id string, op *mappingOp) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ops := q.pending[id]
+	for i, o := range ops {
+		if o == op {
+			q.pending[id] = append(ops[:i:i], ops[i+1:]...)
+			break
+		}
+	}
+	if len(q.pending[id]) == 0 {
+		delete(q.pending, id)
+	}
+}
+
+// take returns first and every other queued, unfinished op that touches none of the properties
+// already taken (two changes to one property go in separate writes, in queue order).
+func (q *mappingQueue) take(id string, first *mappingOp) []*mappingOp {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	batch := []*mappingOp{first}
+	used := map[string]bool{}
+	for _, n := range first.names() {
+		used[n] = true
+	}
+	for _, op := range q.pending[id] {
+		if op == first || op.done {
+			continue
+		}
+		clash := false
+		for _, n := range op.names() {
+			clash = clash || used[n]
+		}
+		if clash {
+			continue
+		}
+		for _, n := range op.names() {
+			used[n] = true
+		}
+		batch = append(batch, op)
+	}
+	return batch
+}
+
+// settle marks ops finished and removes them from the queue.
+func (q *mappingQueue) settle(id string, ops []*mappingOp, m *Mapping, err error) {
+	q.mu.Lock()
+	for _, op := range ops {
+		op.finish(m, err)
+	}
+	q.mu.Unlock()
+	for _, op := range ops {
+		q.drop(id, op)
+	}
+}
+
+// runMappingBatch writes the ops of one batch (the caller holds the mapping's lock) until Okta
+// shows each, or ctx ends; ops still unfinished then stay queued.
+func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappingOp) {
+	q := mappingQueueOf(c)
+	// Re-read under the lock: another writer may have changed the mapping meanwhile.
+	m, err := c.getMappingFresh(ctx, id)
+	if err != nil {
+		if ctx.Err() == nil {
+			q.settle(id, batch, nil, err)
+		}
+		return
+	}
+	var active []*mappingOp
+	for _, op := range batch {
+		if op.create && !op.attempted {
+			var exist []string
+			for name := range op.set {
+				if _, ok := m.Properties[name]; ok {
+					exist = append(exist, name)
+				}
+			}
+			if len(exist) > 0 {
+				sort.Strings(exist)
+				q.settle(id, []*mappingOp{op}, nil, &MappingPropertyExistsError{MappingID: m.ID,
+					SourceID: op.sourceID, TargetID: op.targetID, Properties: exist})
+				continue
 			}
 		}
-		if len(exist) > 0 {
-			sort.Strings(exist)
-			return nil, &MappingPropertyExistsError{MappingID: m.ID, SourceID: sourceID, TargetID: targetID, Properties: exist}
+		if mappingShows(m, op.set, op.remove) {
+			q.settle(id, []*mappingOp{op}, m, nil)
+			continue
 		}
-	}
-	if mappingShows(m, set, remove) {
-		return m, nil
+		active = append(active, op)
 	}
 
-	body := mappingPatch(set, remove)
-	path := "/api/v1/mappings/" + url.PathEscape(m.ID)
-	var lastErr error
-	for round := 0; ; round++ {
-		err := c.doJSON(ctx, http.MethodPost, path, nil, body, nil)
-		c.mappingWritten(m.ID)
+	path := "/api/v1/mappings/" + url.PathEscape(id)
+	for round := 0; len(active) > 0; round++ {
+		set, remove := map[string]MappingProperty{}, []string{}
+		for _, op := range active {
+			for k, v := range op.set {
+				set[k] = v
+			}
+			remove = append(remove, op.remove...)
+			op.attempted = true
+		}
+		err := c.doJSON(ctx, http.MethodPost, path, nil, mappingPatch(set, remove), nil)
+		c.mappingWritten(id)
 		switch {
 		case err == nil:
 		case ctx.Err() != nil:
-			return nil, mappingTimeout(ctx, m, set, remove, err)
+			return
 		case !mappingWriteRetryable(err):
-			return nil, c.translate(err, nil, "mapping", m.ID)
+			if len(active) > 1 {
+				// Okta refused the merged change: find whose it is by writing each alone, so
+				// one resource's bad expression does not fail the others.
+				for _, op := range active {
+					c.runMappingBatch(ctx, id, []*mappingOp{op})
+				}
+				return
+			}
+			q.settle(id, active, nil, c.translate(err, nil, "mapping", id))
+			return
 		default:
 			// Okta may have applied it before failing: the read-back decides.
-			lastErr = err
+			for _, op := range active {
+				op.lastErr = err
+			}
 		}
 		// Poll with a growing interval; repost after a few polls (the write may have been dropped).
-		for poll := 0; poll < 3; poll++ {
-			if err := sleepCtx(ctx, mappingBackoff(round, poll)); err != nil {
-				return nil, mappingTimeout(ctx, m, set, remove, lastErr)
+		for poll := 0; poll < 3 && len(active) > 0; poll++ {
+			if sleepCtx(ctx, mappingBackoff(round, poll)) != nil {
+				return
 			}
-			got, err := c.getMappingFresh(ctx, m.ID)
+			got, err := c.getMappingFresh(ctx, id)
 			if err != nil {
 				if IsNotFound(err) {
-					return nil, err
+					q.settle(id, active, nil, err)
+					return
 				}
 				if ctx.Err() != nil {
-					return nil, mappingTimeout(ctx, m, set, remove, lastErr)
+					return
 				}
-				lastErr = err
+				for _, op := range active {
+					op.lastErr = err
+				}
 				continue
 			}
-			m = got
-			if mappingShows(m, set, remove) {
-				return m, nil
+			var still []*mappingOp
+			for _, op := range active {
+				if mappingShows(got, op.set, op.remove) {
+					q.settle(id, []*mappingOp{op}, got, nil)
+				} else {
+					still = append(still, op)
+				}
 			}
+			active = still
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,6 +53,13 @@ func (f *fakeMappings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.dropNext--
 			w.Write([]byte(`{}`))
 			return
+		}
+		for k, v := range body.Properties {
+			if strings.Contains(string(v), `"bad"`) {
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"errorCode":"E0000001","errorSummary":"Api validation failed: mapping","errorCauses":[{"errorSummary":"Invalid expression for property ` + k + `"}]}`))
+				return
+			}
 		}
 		for k, v := range body.Properties {
 			if string(v) == "null" {
@@ -226,5 +234,101 @@ func TestMappingsUsingAttribute(t *testing.T) {
 	}
 	if len(uses) != 1 || uses[0].AsTarget || uses[0].Property != "dialpadPhone" {
 		t.Fatalf("source use: %+v", uses)
+	}
+}
+
+func TestMappingWritesAreGroupCommitted(t *testing.T) {
+	f := &fakeMappings{props: seedProps()}
+	c := newFakeMappingClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Hold the mapping's lock so that every writer queues, as under Terraform's parallelism.
+	unlock := c.locks.Lock("mapping:prm1")
+	const n = 10
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			expr := "appuser.x"
+			if i == 3 {
+				expr = "bad"
+			}
+			_, err := c.CreateMappingProperties(ctx, "0oaApp", "otyDefault",
+				map[string]MappingProperty{fmt.Sprintf("p%d", i): {Expression: expr, PushStatus: "PUSH"}})
+			errs <- err
+		}()
+	}
+	for { // wait until all are queued
+		q := mappingQueueOf(c)
+		q.mu.Lock()
+		k := len(q.pending["prm1"])
+		q.mu.Unlock()
+		if k == n {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	unlock()
+	var failed int
+	for range n {
+		if err := <-errs; err != nil {
+			failed++
+			if !strings.Contains(err.Error(), "Invalid expression for property p3") {
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if failed != 1 {
+		t.Fatalf("%d writers failed, want only the one with the bad expression", failed)
+	}
+	for i := range n {
+		if _, ok := f.props[fmt.Sprintf("p%d", i)]; ok != (i != 3) {
+			t.Errorf("p%d present = %v", i, ok)
+		}
+	}
+	// One merged POST (refused), then each alone: 1 + 10 at most; without grouping of the good
+	// ones it would be at least 10. The common case: the merged one succeeds.
+	if f.posts > n+1 {
+		t.Fatalf("%d posts for %d writers", f.posts, n)
+	}
+	if len(mappingQueueOf(c).pending) != 0 {
+		t.Fatalf("queue not drained: %v", mappingQueueOf(c).pending)
+	}
+}
+
+func TestMappingGroupCommitOnePost(t *testing.T) {
+	f := &fakeMappings{props: seedProps()}
+	c := newFakeMappingClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	unlock := c.locks.Lock("mapping:prm1")
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := c.UpdateMappingProperties(ctx, "0oaApp", "otyDefault",
+				map[string]MappingProperty{fmt.Sprintf("q%d", i): {Expression: "appuser.x", PushStatus: "DONT_PUSH"}}, nil)
+			errs <- err
+		}()
+	}
+	for {
+		q := mappingQueueOf(c)
+		q.mu.Lock()
+		k := len(q.pending["prm1"])
+		q.mu.Unlock()
+		if k == n {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	unlock()
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.posts != 1 {
+		t.Fatalf("%d posts for %d queued writers, want 1", f.posts, n)
 	}
 }
