@@ -184,7 +184,8 @@ func (g *rateGovernor) delay(b *rateBucket, now time.Time) time.Duration {
 	return max(time.Duration((1-b.tokens)/rate*float64(time.Second)), time.Millisecond)
 }
 
-// Observe learns from an answer's X-Rate-Limit-* headers (429s included).
+// Observe learns from an answer's X-Rate-Limit-* headers (429s included); resp nil means the
+// attempt got no answer.
 func (g *rateGovernor) Observe(req *http.Request, resp *http.Response) {
 	key := rateBucketOf(req)
 	g.mu.Lock()
@@ -192,6 +193,9 @@ func (g *rateGovernor) Observe(req *http.Request, resp *http.Response) {
 	b := g.bucket(key)
 	if b.inflight > 0 {
 		b.inflight--
+	}
+	if resp == nil {
+		return // no answer: the request is no longer in flight, and nothing was learned
 	}
 	limit, err1 := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-Rate-Limit-Limit")))
 	remaining, err2 := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-Rate-Limit-Remaining")))

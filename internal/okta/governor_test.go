@@ -269,3 +269,21 @@ func TestGovernor_noHeaders(t *testing.T) {
 		t.Fatalf("slept %v without any rate-limit information", clock.slept)
 	}
 }
+
+// An attempt without an answer is no longer in flight: the estimate does not shrink for it.
+func TestGovernor_noAnswerReleasesInFlight(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	reset := clock.now().Add(time.Minute)
+	g.Observe(schemaReq(), answer(http.StatusOK, 600, 500, reset, clock.now()))
+	for i := 0; i < 20; i++ {
+		if err := g.Wait(context.Background(), schemaReq()); err != nil {
+			t.Fatal(err)
+		}
+		g.Observe(schemaReq(), nil) // connection refused
+	}
+	g.Observe(schemaReq(), answer(http.StatusOK, 600, 480, reset, clock.now()))
+	if b := g.buckets["/api/v1"]; b.inflight != 0 || b.remaining != 480 {
+		t.Fatalf("in flight %d, remaining %d; want 0 and 480", b.inflight, b.remaining)
+	}
+}

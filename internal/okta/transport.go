@@ -55,7 +55,8 @@ type transport struct {
 type governor interface {
 	// Wait blocks until req may be sent, or returns ctx's error.
 	Wait(ctx context.Context, req *http.Request) error
-	// Observe sees every answer (including 429s) before the retry decision.
+	// Observe sees every answer (including 429s) before the retry decision; resp is nil when the
+	// attempt got no answer (connection error, per-attempt timeout).
 	Observe(req *http.Request, resp *http.Response)
 }
 
@@ -123,6 +124,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		start := t.now()
 		resp, err := t.next.RoundTrip(r)
 		if err != nil {
+			t.gov.Observe(req, nil)
 			cancel()
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ctx.Err())
