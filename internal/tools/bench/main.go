@@ -7,6 +7,8 @@
 //
 //	go run ./internal/tools/bench            # everything (a few minutes: the scale case is rate limited)
 //	go run ./internal/tools/bench -skip-scale
+//
+// It exits non-zero when a measurement misses its target (or a terraform command fails).
 package main
 
 import (
@@ -111,6 +113,21 @@ func run(ctx context.Context, skipScale bool, only string, keep bool) error {
 		}
 	}
 	b.print(os.Stdout, tfVersion)
+	var missed []string
+	targets := 0
+	for _, r := range b.rows {
+		if r.target == "" {
+			continue
+		}
+		targets++
+		if r.verdict != verdict(true) {
+			missed = append(missed, r.what)
+		}
+	}
+	if len(missed) > 0 {
+		return fmt.Errorf("%d of %d targets NOT MET: %s", len(missed), targets, strings.Join(missed, "; "))
+	}
+	fmt.Printf("\nAll %d targets met.\n", targets)
 	return nil
 }
 
