@@ -52,6 +52,18 @@ func (c *Client) FindUserType(ctx context.Context, idOrName string) (UserType, e
 	if idOrName == "" {
 		idOrName = DefaultUserType
 	}
+	// Through the read cache: every phone sync, mapping owner lookup and the data source ask for the
+	// same few user types, which this provider never writes.
+	v, err := c.cache.get(ctx, "usertype "+idOrName, func(ctx context.Context) (any, error) {
+		return c.fetchUserType(ctx, idOrName)
+	})
+	if err != nil {
+		return UserType{}, err
+	}
+	return v.(UserType), nil
+}
+
+func (c *Client) fetchUserType(ctx context.Context, idOrName string) (UserType, error) {
 	// Okta accepts "default" and ids in the path; other names are looked up in the list.
 	var u userTypeJSON
 	err := c.doJSON(ctx, "GET", "/api/v1/meta/types/user/"+url.PathEscape(idOrName), nil, nil, &u)
