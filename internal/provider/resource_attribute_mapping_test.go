@@ -190,6 +190,52 @@ func (c mappingChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlan
 	resp.Error = fmt.Errorf("%s is not in the plan", mappingAddr)
 }
 
+// liveTestAttrs are the custom user attributes a live-capable test maps into: created by the
+// test's own configuration (sweepable tfacc names), so no property of a real org is ever taken
+// over, and the mapping's destroy runs before the attributes' (the keys reference them).
+type liveTestAttrs map[string]string // resource label -> attribute name
+
+func newTestAttrs(org acctest.Org, labels ...string) liveTestAttrs {
+	a := liveTestAttrs{}
+	for _, l := range labels {
+		a[l] = org.RandomName("map" + l)
+	}
+	return a
+}
+
+// config is the attributes plus the mapping from sourceID to the default user type, whose
+// properties are keyed by attribute label.
+func (a liveTestAttrs) config(sourceID string, props map[string]mprop, extra string) string {
+	labels := make([]string, 0, len(a))
+	for l := range a {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	var b strings.Builder
+	for _, l := range labels {
+		fmt.Fprintf(&b, "resource \"dialpad_okta_user_attribute\" %q {\n  name  = %q\n  title = \"Mapping test %s\"\n}\n\n", l, a[l], l)
+	}
+	keyed := map[string]mprop{}
+	for l, p := range props {
+		keyed["(dialpad_okta_user_attribute."+l+".name)"] = p
+	}
+	return b.String() + mappingConfig(sourceID, keyed, extra)
+}
+
+func (a liveTestAttrs) destroyed(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {
+	return acctest.CheckDestroyAll(
+		acctest.CheckDestroy(org, "dialpad_okta_attribute_mapping", findMappingProperties),
+		acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttr),
+		org.CheckUnchanged(snap),
+	)
+}
+
+// Expressions every app user schema can evaluate (userName is a base property of every app).
+const (
+	exprUser    = "appuser.userName"
+	exprUserAlt = `appuser.userName + "-alt"`
+)
+
 func TestAccAttributeMapping_basic(t *testing.T) {
 	t.Parallel()
 	org := acctest.NewOrg(t)
@@ -198,28 +244,29 @@ func TestAccAttributeMapping_basic(t *testing.T) {
 	org.EnsureProfileSource(t, app)
 	ut := defaultUserTypeID(t, org)
 	seed := mustMapping(t, org, app, ut).Properties
+	at := newTestAttrs(org, "a", "b")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             mappingDestroyed(org, snap),
+		CheckDestroy:             at.destroyed(org, snap),
 		Steps: []resource.TestStep{{
-			Config: org.Config(mappingConfig(app, map[string]mprop{
-				"nickName": {expr: "appuser.givenName"},
-				"title":    {expr: "appuser.title", push: "DONT_PUSH"},
+			Config: org.Config(at.config(app, map[string]mprop{
+				"a": {expr: exprUser},
+				"b": {expr: exprUserAlt, push: "DONT_PUSH"},
 			}, "")),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("id"), knownvalue.StringExact(app+"/"+ut)),
 				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("mapping_id"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
-				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("properties").AtMapKey("nickName").AtMapKey("push_status"), knownvalue.StringExact("PUSH")),
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("properties").AtMapKey(at["a"]).AtMapKey("push_status"), knownvalue.StringExact("PUSH")),
 				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("apply_to_existing_users"), knownvalue.Bool(false)),
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				acctest.CheckExists(org, mappingAddr, findMappingProperties),
 				checkMappingHolds(org, app, func() string { return ut }, map[string]okta.MappingProperty{
-					"nickName": {Expression: "appuser.givenName", PushStatus: "PUSH"},
-					"title":    {Expression: "appuser.title", PushStatus: "DONT_PUSH"},
+					at["a"]: {Expression: exprUser, PushStatus: "PUSH"},
+					at["b"]: {Expression: exprUserAlt, PushStatus: "DONT_PUSH"},
 				}),
-				// The seed's own properties of the same mapping are untouched.
+				// The mapping's own properties (the seed's, or the live org's) are untouched.
 				checkMappingHolds(org, app, func() string { return ut }, seed),
 			),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -234,6 +281,7 @@ func TestAccAttributeMapping_update(t *testing.T) {
 	app := org.Fixtures().AppID
 	org.EnsureProfileSource(t, app)
 	ut := defaultUserTypeID(t, org)
+	at := newTestAttrs(org, "a", "b")
 	emu := org.Emulator()
 	resetStats := func() {
 		if emu != nil {
@@ -255,17 +303,17 @@ func TestAccAttributeMapping_update(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             mappingDestroyed(org, snap),
+		CheckDestroy:             at.destroyed(org, snap),
 		Steps: []resource.TestStep{
 			{
-				Config: org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, "")),
+				Config: org.Config(at.config(app, map[string]mprop{"a": {expr: exprUser}}, "")),
 			},
 			{
 				// Change expression and push status, add a property: all in place, nothing deleted.
 				PreConfig: resetStats,
-				Config: org.Config(mappingConfig(app, map[string]mprop{
-					"nickName": {expr: `appuser.givenName + " " + appuser.familyName`, push: "DONT_PUSH"},
-					"title":    {expr: "appuser.title"},
+				Config: org.Config(at.config(app, map[string]mprop{
+					"a": {expr: exprUserAlt, push: "DONT_PUSH"},
+					"b": {expr: exprUser},
 				}, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate)},
@@ -274,24 +322,25 @@ func TestAccAttributeMapping_update(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					deletes(0),
 					checkMappingHolds(org, app, target, map[string]okta.MappingProperty{
-						"nickName": {Expression: `appuser.givenName + " " + appuser.familyName`, PushStatus: "DONT_PUSH"},
-						"title":    {Expression: "appuser.title", PushStatus: "PUSH"},
+						at["a"]: {Expression: exprUserAlt, PushStatus: "DONT_PUSH"},
+						at["b"]: {Expression: exprUser, PushStatus: "PUSH"},
 					}),
 				),
 			},
 			{
 				// Dropping a key removes exactly that property, in place.
 				PreConfig: resetStats,
-				Config:    org.Config(mappingConfig(app, map[string]mprop{"title": {expr: "appuser.title"}}, "")),
+				Config:    org.Config(at.config(app, map[string]mprop{"b": {expr: exprUser}}, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					deletes(1),
+					checkMappingHolds(org, app, target, map[string]okta.MappingProperty{at["b"]: {Expression: exprUser, PushStatus: "PUSH"}}),
 					func(*terraform.State) error {
-						if _, ok := mustMapping(t, org, app, ut).Properties["nickName"]; ok {
-							return errors.New("nickName is still mapped after it left the configuration")
+						if _, ok := mustMapping(t, org, app, ut).Properties[at["a"]]; ok {
+							return fmt.Errorf("%s is still mapped after it left the configuration", at["a"])
 						}
 						return nil
 					},
@@ -308,27 +357,28 @@ func TestAccAttributeMapping_import(t *testing.T) {
 	app := org.Fixtures().AppID
 	org.EnsureProfileSource(t, app)
 	ut := defaultUserTypeID(t, org)
-	cfg := org.Config(mappingConfig(app, map[string]mprop{
-		"nickName": {expr: "appuser.givenName"},
-		"title":    {expr: "appuser.title", push: "DONT_PUSH"},
-	}, ""))
+	at := newTestAttrs(org, "a", "b")
+	absent := org.RandomName("absent")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             mappingDestroyed(org, snap),
+		CheckDestroy:             at.destroyed(org, snap),
 		Steps: []resource.TestStep{
-			{Config: cfg},
+			{Config: org.Config(at.config(app, map[string]mprop{
+				"a": {expr: exprUser},
+				"b": {expr: exprUserAlt, push: "DONT_PUSH"},
+			}, ""))},
 			{
 				ResourceName:      mappingAddr,
 				ImportState:       true,
-				ImportStateId:     app + "/" + ut + "/title,nickName",
+				ImportStateId:     app + "/" + ut + "/" + at["b"] + "," + at["a"],
 				ImportStateVerify: true,
 			},
 			{
 				ResourceName:  mappingAddr,
 				ImportState:   true,
-				ImportStateId: app + "/" + ut + "/nickName,middleName",
-				ExpectError:   errorRegexp("has no property middleName"),
+				ImportStateId: app + "/" + ut + "/" + at["a"] + "," + absent,
+				ExpectError:   errorRegexp("has no property " + absent),
 			},
 			{
 				ResourceName:  mappingAddr,
@@ -340,16 +390,15 @@ func TestAccAttributeMapping_import(t *testing.T) {
 	})
 }
 
-// Creating a property that is already mapped (here one of the seed's) is refused with the import
-// command; nothing is adopted and the seed's property is unchanged.
+// Creating a property that is already mapped (one of the mapping's own) is refused with the
+// import command; nothing is adopted and the property is unchanged.
 func TestAccAttributeMapping_existing(t *testing.T) {
 	t.Parallel()
 	org := acctest.NewOrg(t)
 	snap := org.Snapshot(t)
 	app := org.Fixtures().AppID
 	ut := defaultUserTypeID(t, org)
-	seed := mustMapping(t, org, app, ut).Properties
-	taken := firstKey(seed)
+	taken := firstKey(mustMapping(t, org, app, ut).Properties)
 	if taken == "" {
 		t.Skip("the fixture app's mapping has no property to collide with")
 	}
@@ -357,7 +406,7 @@ func TestAccAttributeMapping_existing(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             mappingDestroyed(org, snap),
 		Steps: []resource.TestStep{{
-			Config:      org.Config(mappingConfig(app, map[string]mprop{taken: {expr: "appuser.title", push: "DONT_PUSH"}}, "")),
+			Config:      org.Config(mappingConfig(app, map[string]mprop{taken: {expr: exprUser, push: "DONT_PUSH"}}, "")),
 			ExpectError: errorRegexp("terraform import dialpad_okta_attribute_mapping.<name> " + app + "/" + ut + "/" + taken),
 		}},
 	})
@@ -370,41 +419,42 @@ func TestAccAttributeMapping_drift(t *testing.T) {
 	app := org.Fixtures().AppID
 	org.EnsureProfileSource(t, app)
 	ut := defaultUserTypeID(t, org)
-	cfg := org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, ""))
-	drifted := `appuser.familyName + "!"`
+	at := newTestAttrs(org, "a")
+	name := at["a"]
+	cfg := org.Config(at.config(app, map[string]mprop{"a": {expr: exprUser}}, ""))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             mappingDestroyed(org, snap),
+		CheckDestroy:             at.destroyed(org, snap),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
 				PreConfig: func() {
 					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{
-						"nickName": {Expression: drifted, PushStatus: "PUSH"}})
+						name: {Expression: exprUserAlt, PushStatus: "PUSH"}})
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
-						expectMappingChange("nickName", "expression", drifted, "appuser.givenName"),
-						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("properties").AtMapKey("nickName").AtMapKey("expression"), knownvalue.StringExact("appuser.givenName")),
+						expectMappingChange(name, "expression", exprUserAlt, exprUser),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("properties").AtMapKey(name).AtMapKey("expression"), knownvalue.StringExact(exprUser)),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkMappingHolds(org, app, func() string { return ut }, map[string]okta.MappingProperty{
-					"nickName": {Expression: "appuser.givenName", PushStatus: "PUSH"}}),
+					name: {Expression: exprUser, PushStatus: "PUSH"}}),
 			},
 			{
 				PreConfig: func() {
 					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{
-						"nickName": {Expression: "appuser.givenName", PushStatus: "DONT_PUSH"}})
+						name: {Expression: exprUser, PushStatus: "DONT_PUSH"}})
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
-						expectMappingChange("nickName", "push_status", "DONT_PUSH", "PUSH"),
+						expectMappingChange(name, "push_status", "DONT_PUSH", "PUSH"),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -420,26 +470,27 @@ func TestAccAttributeMapping_disappears(t *testing.T) {
 	app := org.Fixtures().AppID
 	org.EnsureProfileSource(t, app)
 	ut := defaultUserTypeID(t, org)
-	cfg := org.Config(mappingConfig(app, map[string]mprop{
-		"nickName": {expr: "appuser.givenName"},
-		"title":    {expr: "appuser.title"},
+	at := newTestAttrs(org, "a", "b")
+	cfg := org.Config(at.config(app, map[string]mprop{
+		"a": {expr: exprUser},
+		"b": {expr: exprUserAlt},
 	}, ""))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             mappingDestroyed(org, snap),
+		CheckDestroy:             at.destroyed(org, snap),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
 				// One owned property removed outside Terraform: planned back in place.
 				PreConfig: func() {
-					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{"title": nil})
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{at["b"]: nil})
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
-						expectMappingChange("title", "expression", "<nil>", "appuser.title"),
+						expectMappingChange(at["b"], "expression", "<nil>", exprUserAlt),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -447,7 +498,7 @@ func TestAccAttributeMapping_disappears(t *testing.T) {
 			{
 				// Every owned property removed: the resource is gone and planned for creation.
 				PreConfig: func() {
-					if err := org.Client().DeleteMappingProperties(mappingCtx(t), app, ut, []string{"nickName", "title"}); err != nil {
+					if err := org.Client().DeleteMappingProperties(mappingCtx(t), app, ut, []string{at["a"], at["b"]}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -462,7 +513,7 @@ func TestAccAttributeMapping_disappears(t *testing.T) {
 }
 
 // Changes to properties the resource does not own never show up in its plan, and destroy leaves
-// them (the seed's and one added later) exactly as they are.
+// them (the mapping's own, and one added later by someone else) exactly as they are.
 func TestAccAttributeMapping_unmanaged(t *testing.T) {
 	t.Parallel()
 	org := acctest.NewOrg(t)
@@ -475,34 +526,42 @@ func TestAccAttributeMapping_unmanaged(t *testing.T) {
 	if seedName == "" {
 		t.Skip("the fixture app's mapping has no property of its own to change")
 	}
-	cfg := org.Config(mappingConfig(app, map[string]mprop{"nickName": {expr: "appuser.givenName"}}, ""))
-	extra := &okta.MappingProperty{Expression: "appuser.title", PushStatus: "DONT_PUSH"}
+	at := newTestAttrs(org, "a")
+	cfg := org.Config(at.config(app, map[string]mprop{"a": {expr: exprUser}}, ""))
+
+	// Someone else's attribute and mapping property, made outside this configuration.
+	other := org.RandomName("other")
+	if _, err := org.Client().CreateUserAttribute(mappingCtx(t), "default", okta.Attribute{Name: other, Title: "Other", Type: "string"}); err != nil {
+		t.Fatalf("creating the unmanaged attribute: %v", err)
+	}
+	t.Cleanup(func() { _ = org.Client().DeleteUserAttribute(context.Background(), "default", other) })
+	extra := &okta.MappingProperty{Expression: exprUserAlt, PushStatus: "DONT_PUSH"}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			// middleName was added outside Terraform: destroy must have left it.
 			m, err := org.Client().FindMapping(context.Background(), app, ut)
 			if err != nil {
 				return err
 			}
-			if got, ok := m.Properties["middleName"]; !ok || got != *extra {
-				return fmt.Errorf("destroy touched the unmanaged property middleName: %+v (present %v)", got, ok)
+			if got, ok := m.Properties[other]; !ok || got != *extra {
+				return fmt.Errorf("destroy touched the unmanaged property %s: %+v (present %v)", other, got, ok)
 			}
 			if got := m.Properties[seedName]; got != seed[seedName] {
-				return fmt.Errorf("seed property %s is %+v, want %+v", seedName, got, seed[seedName])
+				return fmt.Errorf("the mapping's own property %s is %+v, want %+v", seedName, got, seed[seedName])
 			}
-			setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{"middleName": nil})
-			return mappingDestroyed(org, snap)(s)
+			setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{other: nil})
+			if err := org.Client().DeleteUserAttribute(mappingCtx(t), "default", other); err != nil {
+				return err
+			}
+			return at.destroyed(org, snap)(s)
 		},
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					changed := seed[seedName]
-					changed.Expression = "appuser.title"
-					changed.PushStatus = "DONT_PUSH"
-					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{seedName: &changed, "middleName": extra})
+					changed := okta.MappingProperty{Expression: exprUserAlt, PushStatus: "DONT_PUSH"}
+					setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{seedName: &changed, other: extra})
 				},
 				Config:   cfg,
 				PlanOnly: true, // fails on any non-empty plan
@@ -636,7 +695,7 @@ data "dialpad_okta_user_type" "default" {}
 resource "dialpad_okta_attribute_mapping" "test" {
   source_id  = %q
   target_id  = data.dialpad_okta_user_type.default.id
-  properties = { (%s) = { expression = "appuser.givenName", push_status = "DONT_PUSH" } }
+  properties = { (%s) = { expression = "appuser.userName", push_status = "DONT_PUSH" } }
 }
 `, app, key)
 	}
