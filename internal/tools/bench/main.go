@@ -528,7 +528,7 @@ func (b *bench) latencyHiding(ctx context.Context) error {
 	b.rows = append(b.rows, row{
 		what:     "latency hiding: `terraform plan` of 200 attributes at 100 ms ÷ at 0 ms",
 		config:   "200 × `dialpad_okta_user_attribute`, same state, same emulator, -parallelism=10; fastest of 3 alternating plans each",
-		measured: fmt.Sprintf("%.2f× (%.1f s ÷ %.1f s)", ratio, slow.Seconds(), zero.Seconds()),
+		measured: fmt.Sprintf("%.2f× (%.2f s ÷ %.2f s)", ratio, slow.Seconds(), zero.Seconds()),
 		target:   "<= 1.25×", verdict: verdict(ratio <= 1.25),
 		detail: fmt.Sprintf("%d API calls in the 100 ms plan: %s", s.Total, routeSummary(s)),
 	})
