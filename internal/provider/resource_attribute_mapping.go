@@ -118,7 +118,7 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 					"name. Removing a key removes that property from the mapping; other properties of the mapping are never touched.",
 				Validators: []validator.Map{
 					mapvalidator.SizeAtLeast(1),
-					mapvalidator.KeysAre(mappingRule("property name", validate.VariableName)),
+					mapvalidator.KeysAre(variableNameValidator()),
 				},
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -126,7 +126,7 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 							Required: true,
 							MarkdownDescription: "Okta Expression Language expression computing the target property, " +
 								"e.g. `appuser.dialpadPhone` or `user.firstName + \" \" + user.lastName`.",
-							Validators: []validator.String{mappingRule("expression", validate.Expression)},
+							Validators: []validator.String{ruleValidator{what: "an Okta Expression Language expression", rule: validate.Expression}},
 						},
 						"push_status": schema.StringAttribute{
 							Optional: true,
@@ -475,28 +475,4 @@ func mappingSortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// checkString adapts a pure rule from internal/validate to a plan-time validator.
-func mappingRule(field string, rule func(string) error) validator.String {
-	return mappingStringRule{field: field, rule: rule}
-}
-
-type mappingStringRule struct {
-	field string
-	rule  func(string) error
-}
-
-func (v mappingStringRule) Description(context.Context) string { return v.field + " must be valid" }
-func (v mappingStringRule) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v mappingStringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := v.rule(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.field, fmt.Sprintf("%s is invalid: %s", v.field, err))
-	}
 }

@@ -904,3 +904,28 @@ func TestAccAttributeMapping_timeout(t *testing.T) {
 		},
 	})
 }
+
+// Bad input is refused at plan time, naming the field, before any Okta call is made.
+func TestAccAttributeMapping_validation(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	app := org.Fixtures().AppID
+	step := func(props map[string]mprop, extra string, want ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:      org.Config(mappingConfig(app, props, extra)),
+			PlanOnly:    true,
+			ExpectError: errorRegexp(want...),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			step(map[string]mprop{"nickName": {expr: " "}}, "", "expression", "must not be empty"),
+			step(map[string]mprop{"nickName": {expr: `String.substringBefore(appuser.email, "@"`}}, "", "expression", "is never closed"),
+			step(map[string]mprop{"nickName": {expr: "appuser.givenName +"}}, "", "expression", "ends with the operator"),
+			step(map[string]mprop{"nickName": {expr: "appuser.givenName", push: "ALWAYS"}}, "", "push_status", "PUSH", "DONT_PUSH"),
+			step(map[string]mprop{`"1st-name"`: {expr: "appuser.givenName"}}, "", "Okta variable name"),
+			step(map[string]mprop{}, "", "properties", "at least 1"),
+		},
+	})
+}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -23,13 +24,13 @@ const MaxExpressionLength = 4096
 // check accepts naturally. Backslashes are not escapes.
 func Expression(s string) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("expression must not be empty")
+		return errors.New("must not be empty")
 	}
 	if len(s) > MaxExpressionLength {
-		return fmt.Errorf("expression is %d bytes long; at most %d are allowed", len(s), MaxExpressionLength)
+		return fmt.Errorf("is %d bytes long; at most %d are allowed", len(s), MaxExpressionLength)
 	}
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("expression is not valid UTF-8")
+		return errors.New("is not valid UTF-8")
 	}
 
 	var (
@@ -73,7 +74,7 @@ func Expression(s string) error {
 	}
 	trimmed := strings.TrimRightFunc(s, unicode.IsSpace)
 	if last := trimmed[len(trimmed)-1]; strings.IndexByte("+-*/%.,?:=!<>&|", last) >= 0 {
-		return fmt.Errorf("expression ends with the operator %q; something must follow it", last)
+		return fmt.Errorf("ends with the operator %q; something must follow it", last)
 	}
 	return nil
 }
