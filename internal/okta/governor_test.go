@@ -3,8 +3,10 @@ package okta
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -285,5 +287,63 @@ func TestGovernor_noAnswerReleasesInFlight(t *testing.T) {
 	g.Observe(schemaReq(), answer(http.StatusOK, 600, 480, reset, clock.now()))
 	if b := g.buckets["/api/v1"]; b.inflight != 0 || b.remaining != 480 {
 		t.Fatalf("in flight %d, remaining %d; want 0 and 480", b.inflight, b.remaining)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The transport and the governor together: a long run of calls through a rate-limited server never
+// surfaces a 429, and when another client empties the window the one 429 it causes is retried
+// after X-Rate-Limit-Reset instead of reaching the caller.
+func TestTransportWithGovernor(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	srv := &fakeServer{limit: 30}
+	var mu sync.Mutex
+	next := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		resp := srv.serve(clock.now())
+		resp.Body, resp.Request = io.NopCloser(strings.NewReader("{}")), r
+		clock.advance(20 * time.Millisecond)
+		return resp, nil
+	})
+	tr := newTransport(next, Config{MaxRetries: 3, MaxBackoff: 30 * time.Second, RequestTimeout: 5 * time.Second})
+	tr.sleep, tr.now = clock.sleep, clock.now
+	tr.gov = newTestGovernor(100, clock)
+	client := &http.Client{Transport: tr}
+	get := func() {
+		t.Helper()
+		resp, err := client.Get("https://example.okta.com/api/v1/meta/schemas/user/default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("a %d reached the caller", resp.StatusCode)
+		}
+	}
+	start := clock.now()
+	for i := 0; i < 100; i++ {
+		get()
+	}
+	if srv.throttled != 0 {
+		t.Fatalf("%d requests throttled on their own", srv.throttled)
+	}
+	if took := clock.now().Sub(start); took < 2*time.Minute || took > 4*time.Minute {
+		t.Fatalf("100 calls at 30/min took %s, want about 3m20s", took)
+	}
+
+	mu.Lock()
+	srv.used = srv.limit // another client empties the window
+	windowEnd := srv.start.Add(time.Minute)
+	mu.Unlock()
+	get()
+	if srv.throttled != 1 {
+		t.Fatalf("throttled %d, want the one 429 the other client caused", srv.throttled)
+	}
+	if clock.now().Before(windowEnd) {
+		t.Fatalf("the retry went at %s, before the window's reset at %s", clock.now(), windowEnd)
 	}
 }
