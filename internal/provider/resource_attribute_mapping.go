@@ -46,6 +46,7 @@ type attributeMappingModel struct {
 	SourceID             types.String   `tfsdk:"source_id"`
 	TargetID             types.String   `tfsdk:"target_id"`
 	MappingID            types.String   `tfsdk:"mapping_id"`
+	OtherProperties      types.Map      `tfsdk:"other_properties"`
 	Properties           types.Map      `tfsdk:"properties"`
 	ApplyToExistingUsers types.Bool     `tfsdk:"apply_to_existing_users"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
@@ -111,6 +112,17 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				Computed:            true,
 				MarkdownDescription: "Okta's id of the mapping (`prm...`).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"other_properties": schema.MapNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Read-only view of the mapping's properties this resource does not own (Okta's defaults, " +
+					"other resources', changes made in the Admin Console), as of the last refresh. Never written, never a cause of a diff.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"expression":  schema.StringAttribute{Computed: true, MarkdownDescription: "The property's expression."},
+						"push_status": schema.StringAttribute{Computed: true, MarkdownDescription: "`PUSH` or `DONT_PUSH`."},
+					},
+				},
 			},
 			"properties": schema.MapNestedAttribute{
 				Required: true,
@@ -240,6 +252,7 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.ID = types.StringValue(source + "/" + target)
 	plan.MappingID = types.StringValue(m.ID)
+	plan.OtherProperties = otherMappingProperties(m, props, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if plan.ApplyToExistingUsers.ValueBool() {
 		r.reapply(ctx, source, target, &resp.Diagnostics)
@@ -288,6 +301,7 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 	state.Properties = mappingPropertiesValue(present, &resp.Diagnostics)
 	state.ID = types.StringValue(source + "/" + target)
 	state.MappingID = types.StringValue(m.ID)
+	state.OtherProperties = otherMappingProperties(m, owned, &resp.Diagnostics)
 	if state.ApplyToExistingUsers.IsNull() {
 		state.ApplyToExistingUsers = types.BoolValue(false)
 	}
@@ -326,17 +340,21 @@ func (r *attributeMappingResource) Update(ctx context.Context, req resource.Upda
 	sort.Strings(removed)
 
 	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
-	mappingID := state.MappingID
+	var m *okta.Mapping
+	var err error
 	if len(changed) > 0 || len(removed) > 0 {
-		m, err := r.client.UpdateMappingProperties(ctx, source, target, changed, removed)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot update Okta mapping properties", mappingErrorDetail(source, target, err))
-			return
-		}
-		mappingID = types.StringValue(m.ID)
+		m, err = r.client.UpdateMappingProperties(ctx, source, target, changed, removed)
+	} else {
+		// Only local arguments changed; read for the computed attributes.
+		m, err = r.client.FindMappingByID(ctx, state.MappingID.ValueString(), source, target)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update Okta mapping properties", mappingErrorDetail(source, target, err))
+		return
 	}
 	plan.ID = types.StringValue(source + "/" + target)
-	plan.MappingID = mappingID
+	plan.MappingID = types.StringValue(m.ID)
+	plan.OtherProperties = otherMappingProperties(m, want, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	turnedOn := plan.ApplyToExistingUsers.ValueBool() && !state.ApplyToExistingUsers.ValueBool()
 	if plan.ApplyToExistingUsers.ValueBool() && (len(changed) > 0 || turnedOn) {
@@ -408,6 +426,7 @@ func (r *attributeMappingResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("mapping_id"), m.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apply_to_existing_users"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("properties"), mappingPropertiesValue(props, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("other_properties"), otherMappingProperties(m, props, &resp.Diagnostics))...)
 }
 
 func (r *attributeMappingResource) reapply(ctx context.Context, source, target string, diags *diag.Diagnostics) {
@@ -454,6 +473,17 @@ func mappingPropertiesValue(props map[string]okta.MappingProperty, diags *diag.D
 	v, d := types.MapValue(types.ObjectType{AttrTypes: mappingPropertyAttrTypes}, elems)
 	diags.Append(d...)
 	return v
+}
+
+// otherMappingProperties is the read-only view of m's properties not in owned.
+func otherMappingProperties(m *okta.Mapping, owned map[string]okta.MappingProperty, diags *diag.Diagnostics) types.Map {
+	other := map[string]okta.MappingProperty{}
+	for name, p := range m.Properties {
+		if _, ok := owned[name]; !ok {
+			other[name] = p
+		}
+	}
+	return mappingPropertiesValue(other, diags)
 }
 
 func mappingErrorDetail(source, target string, err error) string {

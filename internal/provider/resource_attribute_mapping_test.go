@@ -266,8 +266,19 @@ func TestAccAttributeMapping_basic(t *testing.T) {
 					at["a"]: {Expression: exprUser, PushStatus: "PUSH"},
 					at["b"]: {Expression: exprUserAlt, PushStatus: "DONT_PUSH"},
 				}),
-				// The mapping's own properties (the seed's, or the live org's) are untouched.
+				// The mapping's own properties (the seed's, or the live org's) are untouched...
 				checkMappingHolds(org, app, func() string { return ut }, seed),
+				// ...and shown read-only, without the owned ones.
+				resource.TestCheckResourceAttr(mappingAddr, "other_properties.%", fmt.Sprint(len(seed))),
+				resource.TestCheckNoResourceAttr(mappingAddr, "other_properties."+at["a"]+".expression"),
+				func(s *terraform.State) error {
+					for n, p := range seed {
+						if got := s.RootModule().Resources[mappingAddr].Primary.Attributes["other_properties."+n+".expression"]; got != p.Expression {
+							return fmt.Errorf("other_properties.%s.expression = %q, want %q", n, got, p.Expression)
+						}
+					}
+					return nil
+				},
 			),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
