@@ -195,8 +195,17 @@ func (e *emulator) resetStats(ctx context.Context) error {
 	return e.control(ctx, http.MethodPost, "/__emulator/stats/reset", nil, nil)
 }
 
-func (e *emulator) stats(ctx context.Context) (oktaemu.Stats, error) {
-	var s oktaemu.Stats
+// stats is the body of GET /__emulator/stats; by_bucket is read when the emulator offers it.
+type stats struct {
+	oktaemu.Stats
+	ByBucket map[string]struct {
+		Calls     int `json:"calls"`
+		Throttled int `json:"throttled"`
+	} `json:"by_bucket"`
+}
+
+func (e *emulator) stats(ctx context.Context) (stats, error) {
+	var s stats
 	err := e.control(ctx, http.MethodGet, "/__emulator/stats", nil, &s)
 	return s, err
 }
@@ -385,7 +394,7 @@ func (b *bench) measureOperations(ctx context.Context, emu *emulator, name, conf
 }
 
 // routeSummary is "3 GET /api/v1/meta/schemas/user/{id}, ..." from the emulator's by_route.
-func routeSummary(s oktaemu.Stats) string {
+func routeSummary(s stats) string {
 	type kv struct {
 		k string
 		v int
@@ -427,7 +436,7 @@ resource "dialpad_okta_user_attribute" "a" {
 `, n, prefix)
 }
 
-func schemaGets(s oktaemu.Stats) int {
+func schemaGets(s stats) int {
 	n := 0
 	for k, v := range s.ByRoute {
 		if strings.HasPrefix(k, "GET /api/v1/meta/schemas/") {
@@ -642,9 +651,17 @@ resource "dialpad_okta_phone_sync" "s" {
 	if serr != nil {
 		return serr
 	}
-	perBucket := map[string]int{}
-	for route, n := range s.ByRoute {
-		perBucket[bucketOfRoute(route)] += n
+	// Required calls per bucket: the emulator's own per-bucket counts when it offers them, else its
+	// routes mapped onto its buckets; throttled attempts are not required calls.
+	perBucket, throttledIn := map[string]int{}, map[string]int{}
+	if len(s.ByBucket) > 0 {
+		for k, v := range s.ByBucket {
+			perBucket[k], throttledIn[k] = v.Calls, v.Throttled
+		}
+	} else {
+		for route, n := range s.ByRoute {
+			perBucket[bucketOfRoute(route)] += n
+		}
 	}
 	busiest, calls := "", 0
 	for k, n := range perBucket {
@@ -652,7 +669,10 @@ resource "dialpad_okta_phone_sync" "s" {
 			busiest, calls = k, n
 		}
 	}
-	required := calls - s.Throttled // throttled attempts are not required calls (counted against the busiest, conservatively)
+	required := calls - throttledIn[busiest]
+	if len(s.ByBucket) == 0 {
+		required = calls - s.Throttled // per-bucket throttling unknown: counted against the busiest, conservatively
+	}
 	lower := time.Duration(float64(required) / scaleRateLimit * float64(time.Minute))
 	ratio := took.Seconds() / lower.Seconds()
 	var buckets []string
