@@ -228,14 +228,17 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 	unlock := c.locks.Lock("mapping:" + found.ID)
 	defer unlock()
 
-	if done, m, err := q.result(op); done {
-		return m, err // an earlier lock holder wrote it with its own batch
-	}
-	if ctx.Err() == nil {
-		c.runMappingBatch(ctx, found.ID, q.take(found.ID, op))
+	// Changes are written in queue order, so that two changes of one property (one resource
+	// dropping it, another adding it) land in the order they were asked for. An earlier lock holder
+	// may already have written ours.
+	for ctx.Err() == nil {
 		if done, m, err := q.result(op); done {
 			return m, err
 		}
+		c.runMappingBatch(ctx, found.ID, q.take(found.ID))
+	}
+	if done, m, err := q.result(op); done {
+		return m, err
 	}
 	// Our deadline passed before Okta showed our change; the other changes of the batch stay
 	// queued for the next lock holder.
@@ -310,31 +313,26 @@ func (q *mappingQueue) drop(id string, op *mappingOp) {
 	}
 }
 
-// take returns first and every other queued, unfinished op that touches none of the properties
-// already taken (two changes to one property go in separate writes, in queue order).
-func (q *mappingQueue) take(id string, first *mappingOp) []*mappingOp {
+// take returns, in queue order, the unfinished ops that touch none of the properties of an
+// earlier op: two changes to one property go in separate writes, the earlier first. The head of
+// the queue is always taken, so every call makes progress.
+func (q *mappingQueue) take(id string) []*mappingOp {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	batch := []*mappingOp{first}
+	var batch []*mappingOp
 	used := map[string]bool{}
-	for _, n := range first.names() {
-		used[n] = true
-	}
 	for _, op := range q.pending[id] {
-		if op == first || op.done {
+		if op.done {
 			continue
 		}
 		clash := false
 		for _, n := range op.names() {
 			clash = clash || used[n]
+			used[n] = true // later ops on this property wait, even when this one waits too
 		}
-		if clash {
-			continue
+		if !clash {
+			batch = append(batch, op)
 		}
-		for _, n := range op.names() {
-			used[n] = true
-		}
-		batch = append(batch, op)
 	}
 	return batch
 }

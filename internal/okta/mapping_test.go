@@ -332,3 +332,44 @@ func TestMappingGroupCommitOnePost(t *testing.T) {
 		t.Fatalf("%d posts for %d queued writers, want 1", f.posts, n)
 	}
 }
+
+// Two queued changes of one property are written in the order they were asked for, whoever gets
+// the lock first: one resource dropping "email", then another creating it.
+func TestMappingQueuedChangesKeepOrder(t *testing.T) {
+	f := &fakeMappings{props: seedProps()}
+	c := newFakeMappingClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	unlock := c.locks.Lock("mapping:prm1")
+	queued := func(n int) {
+		for {
+			q := mappingQueueOf(c)
+			q.mu.Lock()
+			k := len(q.pending["prm1"])
+			q.mu.Unlock()
+			if k == n {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- c.DeleteMappingProperties(ctx, "0oaApp", "otyDefault", []string{"email"}) }()
+	queued(1)
+	go func() {
+		_, err := c.CreateMappingProperties(ctx, "0oaApp", "otyDefault", map[string]MappingProperty{"email": {Expression: "appuser.mail", PushStatus: "PUSH"}})
+		errs <- err
+	}()
+	queued(2)
+	unlock()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if got := f.props["email"]["expression"]; got != "appuser.mail" {
+		t.Fatalf("email = %v, want the later create's expression", f.props["email"])
+	}
+}
