@@ -107,7 +107,7 @@ func TestSDKFlow_phoneSync(t *testing.T) {
 		ExternalNamespace: sdk.PtrString("urn:ietf:params:scim:schemas:core:2.0:User"),
 	}
 	appSchemaBefore := flowCustomProps(t, flowGetAppSchema(t, c, dialpad))
-	s, _, err = c.SchemaAPI.UpdateApplicationUserProfile(ctx, dialpad).Body(flowSchemaWith(attr, appAttr)).Execute()
+	_, _, err = c.SchemaAPI.UpdateApplicationUserProfile(ctx, dialpad).Body(flowSchemaWith(attr, appAttr)).Execute()
 	if err != nil {
 		t.Fatalf("step 2, add %s to the Dialpad app user schema: %v", attr, flowErr(err))
 	}
