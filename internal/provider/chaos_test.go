@@ -216,6 +216,14 @@ func TestAccChaos_phoneSync(t *testing.T) {
 				Check:            psAllPieces(emu, name, v.title, v.external, v.push, v.override),
 			})
 		}
+		// Import reads every piece back through the same faults and must find what was applied.
+		steps = append(steps, resource.TestStep{
+			ResourceName:            phoneSyncAddr,
+			ImportState:             true,
+			ImportStateId:           fx.AppID + "/" + name,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
+		})
 		steps = append(steps, resource.TestStep{
 			PreConfig: armRules(t, emu),
 			Config:    emu.Config(),
