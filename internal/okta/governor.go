@@ -77,30 +77,32 @@ func newRateGovernor(capacity int) *rateGovernor {
 	}
 }
 
-// rateBucketOf names the Okta rate-limit bucket of a request, following Okta's management
-// rate-limit table (developer.okta.com/docs/reference/rl-global-mgmt) as the emulator meters it:
+// RateBucket names the Okta rate-limit bucket of a call, following Okta's management rate-limit
+// table (developer.okta.com/docs/reference/rl-global-mgmt) as the emulator meters it:
 // /api/v1/apps/{id} alone; every other /api/v1/apps call together; /api/v1/users; GET
 // /api/v1/users/{idOrLogin}; writes to /api/v1/users/{id}; the token endpoint; and "most other API
 // actions" (schemas, user types, mappings) sharing one /api/v1 bucket. Grouping more coarsely than
-// the server only makes the governor more careful, never less.
-func rateBucketOf(req *http.Request) string {
-	p := req.URL.Path
+// the server only makes the governor more careful, never less. Exported so that tools measuring
+// API use (make bench) count by the same buckets the governor paces.
+func RateBucket(method, path string) string {
 	switch {
-	case strings.HasPrefix(p, "/oauth2/"):
+	case strings.HasPrefix(path, "/oauth2/"):
 		return "/oauth2/v1/token"
-	case strings.HasPrefix(p, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(p, "/api/v1/apps/"), "/"):
+	case strings.HasPrefix(path, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(path, "/api/v1/apps/"), "/"):
 		return "/api/v1/apps/{id}"
-	case p == "/api/v1/apps" || strings.HasPrefix(p, "/api/v1/apps/"):
+	case path == "/api/v1/apps" || strings.HasPrefix(path, "/api/v1/apps/"):
 		return "/api/v1/apps"
-	case p == "/api/v1/users":
+	case path == "/api/v1/users":
 		return "/api/v1/users"
-	case strings.HasPrefix(p, "/api/v1/users/") && req.Method == http.MethodGet:
+	case strings.HasPrefix(path, "/api/v1/users/") && method == http.MethodGet:
 		return "GET /api/v1/users/{idOrLogin}"
-	case strings.HasPrefix(p, "/api/v1/users/"):
+	case strings.HasPrefix(path, "/api/v1/users/"):
 		return "/api/v1/users/{id}"
 	}
 	return "/api/v1"
 }
+
+func rateBucketOf(req *http.Request) string { return RateBucket(req.Method, req.URL.Path) }
 
 // Wait blocks until req may be sent under its bucket's budget, or returns an error when ctx ends
 // (or would end) first.

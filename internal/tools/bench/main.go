@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 	"github.com/dialpad/terraform-provider-dialpad/internal/oktaemu"
 	"github.com/dialpad/terraform-provider-dialpad/internal/tools/tfdev"
 )
@@ -195,14 +196,8 @@ func (e *emulator) resetStats(ctx context.Context) error {
 	return e.control(ctx, http.MethodPost, "/__emulator/stats/reset", nil, nil)
 }
 
-// stats is the body of GET /__emulator/stats; by_bucket is read when the emulator offers it.
-type stats struct {
-	oktaemu.Stats
-	ByBucket map[string]struct {
-		Calls     int `json:"calls"`
-		Throttled int `json:"throttled"`
-	} `json:"by_bucket"`
-}
+// stats is the body of GET /__emulator/stats.
+type stats = oktaemu.Stats
 
 func (e *emulator) stats(ctx context.Context) (stats, error) {
 	var s stats
@@ -578,27 +573,6 @@ func writeScaleSeed(path string) error {
 	return os.WriteFile(path, j, 0o644)
 }
 
-// bucketOfRoute names the emulator's rate-limit bucket of a stats route ("GET /api/v1/apps/{id}"),
-// as oktaemu meters them (its bucketFor, after Okta's management rate-limit table).
-func bucketOfRoute(route string) string {
-	method, path, _ := strings.Cut(route, " ")
-	switch {
-	case strings.HasPrefix(path, "/oauth2/"):
-		return "/oauth2/v1/token"
-	case strings.HasPrefix(path, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(path, "/api/v1/apps/"), "/"):
-		return "/api/v1/apps/{id}"
-	case path == "/api/v1/apps" || strings.HasPrefix(path, "/api/v1/apps/"):
-		return "/api/v1/apps"
-	case path == "/api/v1/users":
-		return "/api/v1/users"
-	case strings.HasPrefix(path, "/api/v1/users/") && method == http.MethodGet:
-		return "GET /api/v1/users/{idOrLogin}"
-	case strings.HasPrefix(path, "/api/v1/users/"):
-		return "/api/v1/users/{id}"
-	}
-	return "/api/v1"
-}
-
 var rateLimitError = regexp.MustCompile(`(?i)(\b429\b|too many requests|rate limit)`)
 
 func (b *bench) scale(ctx context.Context) error {
@@ -651,17 +625,13 @@ resource "dialpad_okta_phone_sync" "s" {
 	if serr != nil {
 		return serr
 	}
-	// Required calls per bucket: the emulator's own per-bucket counts when it offers them, else its
-	// routes mapped onto its buckets; throttled attempts are not required calls.
-	perBucket, throttledIn := map[string]int{}, map[string]int{}
-	if len(s.ByBucket) > 0 {
-		for k, v := range s.ByBucket {
-			perBucket[k], throttledIn[k] = v.Calls, v.Throttled
-		}
-	} else {
-		for route, n := range s.ByRoute {
-			perBucket[bucketOfRoute(route)] += n
-		}
+	// Required calls per bucket: the emulator's routes grouped into its own buckets. Throttled attempts
+	// are not required calls; which bucket they hit is unknown, so all are taken off the busiest
+	// (conservatively).
+	perBucket := map[string]int{}
+	for route, n := range s.ByRoute {
+		method, path, _ := strings.Cut(route, " ")
+		perBucket[oktaemu.RateLimitBucket(method, path)] += n
 	}
 	busiest, calls := "", 0
 	for k, n := range perBucket {
@@ -669,10 +639,7 @@ resource "dialpad_okta_phone_sync" "s" {
 			busiest, calls = k, n
 		}
 	}
-	required := calls - throttledIn[busiest]
-	if len(s.ByBucket) == 0 {
-		required = calls - s.Throttled // per-bucket throttling unknown: counted against the busiest, conservatively
-	}
+	required := calls - s.Throttled
 	lower := time.Duration(float64(required) / scaleRateLimit * float64(time.Minute))
 	ratio := took.Seconds() / lower.Seconds()
 	var buckets []string
