@@ -625,13 +625,13 @@ resource "dialpad_okta_phone_sync" "s" {
 	if serr != nil {
 		return serr
 	}
-	// Required calls per bucket: the emulator's routes grouped into its own buckets. Throttled attempts
-	// are not required calls; which bucket they hit is unknown, so all are taken off the busiest
-	// (conservatively).
+	// Required calls per bucket: the routes grouped by the governor's classifier (the emulator meters
+	// the same buckets). Throttled attempts are not required calls; which bucket they hit is unknown,
+	// so all are taken off the busiest (conservatively).
 	perBucket := map[string]int{}
 	for route, n := range s.ByRoute {
 		method, path, _ := strings.Cut(route, " ")
-		perBucket[oktaemu.RateLimitBucket(method, path)] += n
+		perBucket[okta.RateBucket(method, path)] += n
 	}
 	busiest, calls := "", 0
 	for k, n := range perBucket {
