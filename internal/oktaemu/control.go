@@ -61,9 +61,8 @@ func (e *Emulator) ctlProfileSourcing(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	a := e.org.appsByID[r.PathValue("id")]
+	a := e.pathApp(w, r)
 	if a == nil {
-		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
 		return
 	}
 	if *body.Enabled && !a.provisioning {
@@ -92,9 +91,8 @@ func (e *Emulator) ctlProfileSourcing(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) ctlImport(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	a := e.org.appsByID[r.PathValue("id")]
+	a := e.pathApp(w, r)
 	if a == nil {
-		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
 		return
 	}
 	refreshed, changed := e.org.importApp(a, time.Now())

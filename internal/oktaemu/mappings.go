@@ -62,24 +62,14 @@ func (e *Emulator) listMappings(w http.ResponseWriter, r *http.Request) {
 		tgt = t.id
 	}
 	var hits []*mapping
-	var ids []string
 	for _, m := range e.org.mappings {
 		if (src != "" && m.sourceID != src) || (tgt != "" && m.targetID != tgt) {
 			continue
 		}
 		hits = append(hits, m)
-		ids = append(ids, m.id)
 	}
-	lo, hi, apiErr := paginate(w, r, ids, 20, 200)
-	if apiErr != nil {
-		e.writeErrorLocked(w, apiErr)
-		return
-	}
-	out := []any{}
-	for _, m := range hits[lo:hi] {
-		out = append(out, e.renderMapping(r, m, nil, false))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(e, w, r, hits, func(m *mapping) string { return m.id }, 20, 200,
+		func(m *mapping) any { return e.renderMapping(r, m, nil, false) })
 }
 
 func (e *Emulator) getMapping(w http.ResponseWriter, r *http.Request) {

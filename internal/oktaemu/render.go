@@ -24,44 +24,47 @@ func href(u string) map[string]any { return map[string]any{"href": u} }
 
 func hrefMethod(u, method string) map[string]any { return map[string]any{"href": u, "method": method} }
 
-// paginate applies Okta's cursor pagination (limit/after) to ids and sets the Link header.
-// It returns the [lo, hi) range of the page, or ok=false with an error already chosen by the caller.
-func paginate(w http.ResponseWriter, r *http.Request, ids []string, defLimit, maxLimit int) (lo, hi int, apiErr *apiError) {
+// writePage answers one page of items with Okta's cursor pagination: limit (default defLimit, at most
+// maxLimit) and after (the cursor: idOf of the last item of the previous page), and a Link header with
+// rel="self" and, unless this is the last page, rel="next". Callers hold e.mu.
+func writePage[T any](e *Emulator, w http.ResponseWriter, r *http.Request, items []T, idOf func(T) string,
+	defLimit, maxLimit int, render func(T) any) {
 	q := r.URL.Query()
 	limit := defLimit
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			return 0, 0, errValidation("limit", "limit: The value must be a non-negative integer.")
+			e.writeErrorLocked(w, errValidation("limit", "limit: The value must be a non-negative integer."))
+			return
 		}
 		if n > 0 {
 			limit = min(n, maxLimit)
 		}
 	}
-	lo = 0
+	lo := 0
 	if after := q.Get("after"); after != "" {
-		lo = len(ids)
-		for i, id := range ids {
-			if id == after {
+		lo = len(items)
+		for i, it := range items {
+			if idOf(it) == after {
 				lo = i + 1
 				break
 			}
 		}
 	}
-	hi = min(lo+limit, len(ids))
+	hi := min(lo+limit, len(items))
 	base := origin(r) + r.URL.Path
-	self := cloneQuery(q)
-	links := []string{"<" + base + encodeQuery(self) + `>; rel="self"`}
-	if hi < len(ids) && hi > lo {
+	w.Header().Add("Link", "<"+base+encodeQuery(cloneQuery(q))+`>; rel="self"`)
+	if hi < len(items) && hi > lo {
 		next := cloneQuery(q)
-		next.Set("after", ids[hi-1])
+		next.Set("after", idOf(items[hi-1]))
 		next.Set("limit", strconv.Itoa(limit))
-		links = append(links, "<"+base+encodeQuery(next)+`>; rel="next"`)
+		w.Header().Add("Link", "<"+base+encodeQuery(next)+`>; rel="next"`)
 	}
-	for _, l := range links {
-		w.Header().Add("Link", l)
+	out := []any{}
+	for _, it := range items[lo:hi] {
+		out = append(out, render(it))
 	}
-	return lo, hi, nil
+	writeJSON(w, http.StatusOK, out)
 }
 
 func cloneQuery(q url.Values) url.Values {

@@ -105,7 +105,6 @@ func (e *Emulator) listApps(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var hits []*app
-	var ids []string
 	for _, a := range e.org.apps {
 		if prefix != "" && !strings.HasPrefix(strings.ToLower(a.label), prefix) && !strings.HasPrefix(strings.ToLower(a.name), prefix) {
 			continue
@@ -114,18 +113,9 @@ func (e *Emulator) listApps(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		hits = append(hits, a)
-		ids = append(ids, a.id)
 	}
-	lo, hi, apiErr := paginate(w, r, ids, 20, 200)
-	if apiErr != nil {
-		e.writeErrorLocked(w, apiErr)
-		return
-	}
-	out := []any{}
-	for _, a := range hits[lo:hi] {
-		out = append(out, e.renderApp(r, a))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(e, w, r, hits, func(a *app) string { return a.id }, 20, 200,
+		func(a *app) any { return e.renderApp(r, a) })
 }
 
 // parseAppFilter understands the filters Okta documents for apps that this provider can need:
@@ -166,12 +156,20 @@ func parseAppFilter(f string) (func(*app) bool, *apiError) {
 	}, nil
 }
 
-func (e *Emulator) getApp(w http.ResponseWriter, r *http.Request) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// pathApp returns the app the path's {id} names, or answers 404 and returns nil. Callers hold e.mu.
+func (e *Emulator) pathApp(w http.ResponseWriter, r *http.Request) *app {
 	a := e.org.appsByID[r.PathValue("id")]
 	if a == nil {
 		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
+	}
+	return a
+}
+
+func (e *Emulator) getApp(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.pathApp(w, r)
+	if a == nil {
 		return
 	}
 	writeJSON(w, http.StatusOK, e.renderApp(r, a))
@@ -208,29 +206,19 @@ func (e *Emulator) renderAppUser(r *http.Request, a *app, userID string, au *app
 func (e *Emulator) listAppUsers(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	a := e.org.appsByID[r.PathValue("id")]
+	a := e.pathApp(w, r)
 	if a == nil {
-		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
 		return
 	}
-	lo, hi, apiErr := paginate(w, r, a.assigned, 50, 500)
-	if apiErr != nil {
-		e.writeErrorLocked(w, apiErr)
-		return
-	}
-	out := []any{}
-	for _, id := range a.assigned[lo:hi] {
-		out = append(out, e.renderAppUser(r, a, id, a.appUsers[id]))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(e, w, r, a.assigned, func(id string) string { return id }, 50, 500,
+		func(id string) any { return e.renderAppUser(r, a, id, a.appUsers[id]) })
 }
 
 func (e *Emulator) getAppUser(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	a := e.org.appsByID[r.PathValue("id")]
+	a := e.pathApp(w, r)
 	if a == nil {
-		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
 		return
 	}
 	au := a.appUsers[r.PathValue("userId")]
@@ -244,9 +232,8 @@ func (e *Emulator) getAppUser(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) listAppUserTypes(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	a := e.org.appsByID[r.PathValue("id")]
+	a := e.pathApp(w, r)
 	if a == nil {
-		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
 		return
 	}
 	o := origin(r)
@@ -305,7 +292,6 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var hits []*user
-	var ids []string
 	for _, u := range e.org.users {
 		if conds != nil && !conds.eval(func(attr string) (any, bool) { return userAttr(u, attr) }, nil) {
 			continue
@@ -315,18 +301,9 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		hits = append(hits, u)
-		ids = append(ids, u.id)
 	}
-	lo, hi, apiErr := paginate(w, r, ids, 200, 200)
-	if apiErr != nil {
-		e.writeErrorLocked(w, apiErr)
-		return
-	}
-	out := []any{}
-	for _, u := range hits[lo:hi] {
-		out = append(out, e.renderUser(r, u))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(e, w, r, hits, func(u *user) string { return u.id }, 200, 200,
+		func(u *user) any { return e.renderUser(r, u) })
 }
 
 func userAttr(u *user, attr string) (any, bool) {

@@ -32,9 +32,8 @@ func (e *Emulator) postUserSchema(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) getAppSchema(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	a := e.org.appsByID[r.PathValue("id")]
+	a := e.pathApp(w, r)
 	if a == nil {
-		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "AppInstance"))
 		return
 	}
 	writeJSON(w, http.StatusOK, e.renderSchema(r, a.schema, a.schema.doc.visible(time.Now(), e.knobs.consistencyDelay)))
