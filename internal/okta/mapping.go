@@ -81,17 +81,27 @@ func ParseMappingImportID(id string) (sourceID, targetID string, props []string,
 // FindMapping returns the mapping source -> target with its properties, or a *NotFoundError when
 // Okta has no such mapping. The list call omits properties, so the mapping is then read by id.
 func (c *Client) FindMapping(ctx context.Context, sourceID, targetID string) (*Mapping, error) {
-	refs, err := c.listMappings(ctx, sourceID, targetID)
+	r, err := c.findMappingRef(ctx, sourceID, targetID)
 	if err != nil {
 		return nil, err
+	}
+	return c.GetMapping(ctx, r.ID)
+}
+
+// findMappingRef finds the mapping source -> target in the list (no properties), or returns a
+// *NotFoundError.
+func (c *Client) findMappingRef(ctx context.Context, sourceID, targetID string) (mappingRef, error) {
+	refs, err := c.listMappings(ctx, sourceID, targetID)
+	if err != nil {
+		return mappingRef{}, err
 	}
 	for _, r := range refs {
 		// Filter again: the query parameters are a hint an older org may ignore.
 		if r.SourceID == sourceID && r.TargetID == targetID {
-			return c.GetMapping(ctx, r.ID)
+			return r, nil
 		}
 	}
-	return nil, &NotFoundError{Kind: "mapping", ID: sourceID + " -> " + targetID}
+	return mappingRef{}, &NotFoundError{Kind: "mapping", ID: sourceID + " -> " + targetID}
 }
 
 // FindMappingByID is FindMapping for a caller that remembers the mapping's id (a resource's
@@ -218,7 +228,8 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 		ctx, cancel = context.WithTimeout(ctx, 20*time.Minute)
 		defer cancel()
 	}
-	found, err := c.FindMapping(ctx, sourceID, targetID)
+	// Only the id is needed here: the batch reads the mapping itself, fresh, under the lock.
+	found, err := c.findMappingRef(ctx, sourceID, targetID)
 	if err != nil {
 		return nil, err
 	}
@@ -497,7 +508,7 @@ func mappingBackoff(round, poll int) time.Duration {
 	return min(d, 2*time.Second)
 }
 
-func mappingTimeout(ctx context.Context, m *Mapping, set map[string]MappingProperty, remove []string, last error) error {
+func mappingTimeout(ctx context.Context, m mappingRef, set map[string]MappingProperty, remove []string, last error) error {
 	var want []string
 	for name := range set {
 		want = append(want, name)
