@@ -317,17 +317,15 @@ func (c *Client) ReadPhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSync
 	o.AppAttr = aa
 
 	var m *Mapping
-	if o.MappingID != "" {
-		m, err = c.GetMapping(ctx, o.MappingID)
-		if err != nil && !IsNotFound(err) {
-			return nil, err
-		}
+	var merr error
+	switch {
+	case o.UserTypeID != "":
+		m, merr = c.FindMappingByID(ctx, o.MappingID, s.AppID, o.UserTypeID)
+	case o.MappingID != "": // the user type is gone; the remembered mapping may still be there
+		m, merr = c.GetMapping(ctx, o.MappingID)
 	}
-	if m == nil && o.UserTypeID != "" {
-		m, err = c.FindMapping(ctx, s.AppID, o.UserTypeID)
-		if err != nil && !IsNotFound(err) {
-			return nil, err
-		}
+	if merr != nil && !IsNotFound(merr) {
+		return nil, merr
 	}
 	if m != nil {
 		o.MappingID = m.ID
