@@ -1,6 +1,8 @@
 package oktaemu
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -286,5 +288,63 @@ func TestSchema_lostUpdateWindow(t *testing.T) {
 	}
 	if customProps(t, te.mustDo(200, "GET", "/api/v1/meta/schemas/apps/"+DemoDialpadAppID+"/default", nil).obj(t))["x1"] == nil {
 		t.Fatal("the window must be per object")
+	}
+}
+
+// TestLostUpdateWindow_runsFromLastAppliedWrite: a dropped write does not restart the window (issue 2:
+// "measured from the last applied write so that a careful client gets through"). With a 1 s window,
+// write 0 is applied, write 1 0.4 s later is dropped, and write 2, 1.1 s after write 0 but only 0.7 s
+// after write 1, is applied.
+func TestLostUpdateWindow_runsFromLastAppliedWrite(t *testing.T) {
+	const window = time.Second
+	exprs := []string{"user.title", "user.login", "user.email"}
+	for _, c := range []struct {
+		name  string
+		path  func(te *testEmu) string
+		write func(i int) any
+		state func(te *testEmu, path string) string // what the writes so far left behind
+		want  string                                // state after writes 0 and 2, without 1
+	}{
+		{"schema", func(*testEmu) string { return "/api/v1/meta/schemas/user/default" },
+			func(i int) any { return addProp(fmt.Sprintf("lost%d", i), strProp("Lost")) },
+			func(te *testEmu, p string) string {
+				var names []string
+				for name := range customProps(te.t, te.mustDo(200, "GET", p, nil).obj(te.t)) {
+					if strings.HasPrefix(name, "lost") {
+						names = append(names, name)
+					}
+				}
+				sort.Strings(names)
+				return strings.Join(names, ",")
+			}, "lost0,lost2"},
+		{"mapping", func(te *testEmu) string {
+			return "/api/v1/mappings/" + te.mappingID(DemoDefaultUserTypeID, DemoDialpadAppID)
+		},
+			func(i int) any {
+				return mappingProps(map[string]any{"title": map[string]any{"expression": exprs[i], "pushStatus": "PUSH"}})
+			},
+			func(te *testEmu, p string) string {
+				return fmt.Sprint(path(te.t, te.mustDo(200, "GET", p, nil).obj(te.t), "properties", "title", "expression"))
+			}, exprs[2]},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			te := startEmu(t, Options{LostUpdateWindow: window})
+			p := c.path(te)
+			te.mustDo(200, "POST", p, c.write(0))
+			time.Sleep(window * 4 / 10)
+			te.mustDo(200, "POST", p, c.write(1))
+			if s := te.stats(); s.Dropped != 1 {
+				t.Fatalf("write 1, %v after the applied write 0, was not dropped (dropped %d)", window*4/10, s.Dropped)
+			}
+			time.Sleep(window * 7 / 10)
+			te.mustDo(200, "POST", p, c.write(2))
+			if s := te.stats(); s.Dropped != 1 {
+				t.Fatalf("write 2, %v after the last applied write, was dropped: the window restarted at the dropped write (dropped %d)", window*11/10, s.Dropped)
+			}
+			if got := c.state(te, p); got != c.want {
+				t.Fatalf("after the three writes: %s, want %s", got, c.want)
+			}
+		})
 	}
 }
