@@ -15,14 +15,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
@@ -95,8 +93,7 @@ func run(ctx context.Context, skipScale bool, only string, keep bool) error {
 	if err := tfdev.WriteCLIConfig(b.rc, bin); err != nil {
 		return err
 	}
-	v, _ := exec.CommandContext(ctx, tf, "version").Output()
-	tfVersion := strings.TrimSpace(strings.SplitN(string(v), "\n", 2)[0])
+	tfVersion, _ := tfdev.Version(ctx, tf)
 
 	parts := []struct {
 		name string
@@ -218,9 +215,8 @@ func (e *emulator) setLatency(ctx context.Context, d time.Duration) error {
 
 // workdir is one Terraform root module against one emulator.
 type workdir struct {
-	b   *bench
 	dir string
-	env []string
+	run tfdev.Runner
 }
 
 func (b *bench) workdir(name string, emu *emulator) (*workdir, error) {
@@ -232,7 +228,7 @@ func (b *bench) workdir(name string, emu *emulator) (*workdir, error) {
 	if providerLog != "" {
 		extra = append(extra, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+providerLog)
 	}
-	return &workdir{b: b, dir: dir, env: tfdev.CleanEnv(b.rc, extra...)}, nil
+	return &workdir{dir: dir, run: tfdev.Runner{Terraform: b.terraform, Dir: dir, Env: tfdev.CleanEnv(b.rc, extra...)}}, nil
 }
 
 func (w *workdir) write(hcl string) error {
@@ -242,30 +238,15 @@ func (w *workdir) write(hcl string) error {
 // tf runs one terraform command and returns its output and wall time; wantExit is the exit code
 // that counts as success.
 func (w *workdir) tf(ctx context.Context, wantExit int, args ...string) (string, time.Duration, error) {
-	switch args[0] {
-	case "apply", "plan", "destroy":
-		args = append(args, "-no-color", "-input=false")
-	}
-	cmd := exec.CommandContext(ctx, w.b.terraform, args...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err := cmd.Run()
+	out, err := w.run.Run(ctx, wantExit, args...)
 	took := time.Since(start)
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		return out.String(), took, err
-	}
 	logName := filepath.Join(w.dir, fmt.Sprintf("%s-%d.log", args[0], time.Now().UnixNano()))
-	_ = os.WriteFile(logName, out.Bytes(), 0o644)
-	if code != wantExit {
-		return out.String(), took, fmt.Errorf("terraform %s in %s exited %d, want %d:\n%s", strings.Join(args, " "), w.dir, code, wantExit, tail(out.String(), 40))
+	_ = os.WriteFile(logName, []byte(out), 0o644)
+	if err != nil {
+		return out, took, fmt.Errorf("%w (in %s):\n%s", err, w.dir, tail(out, 40))
 	}
-	return out.String(), took, nil
+	return out, took, nil
 }
 
 func tail(s string, n int) string {

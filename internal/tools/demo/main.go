@@ -132,11 +132,11 @@ func (d *demo) build(ctx context.Context) error {
 		return fmt.Errorf("%w (make demo does this first)", err)
 	}
 	d.terraform = tf
-	v, err := exec.CommandContext(ctx, d.terraform, "version").Output()
+	v, err := tfdev.Version(ctx, d.terraform)
 	if err != nil {
-		return fmt.Errorf("%s version: %w", d.terraform, err)
+		return err
 	}
-	d.say("terraform: %s (%s)", firstLine(string(v)), d.terraform)
+	d.say("terraform: %s (%s)", v, d.terraform)
 
 	bin := filepath.Join(d.tmp, "bin")
 	for _, b := range []tfdev.Binary{tfdev.Provider, {Name: "oktaemu", Package: "./internal/oktaemu/cmd/oktaemu"}} {
@@ -340,30 +340,10 @@ func (d *demo) tf(ctx context.Context, args ...string) (string, error) {
 
 // tfExit runs terraform and fails unless it exits with want.
 func (d *demo) tfExit(ctx context.Context, want int, args ...string) (string, error) {
-	full := append([]string{}, args...)
-	switch args[0] {
-	case "apply", "plan", "destroy":
-		full = append(full, "-no-color", "-input=false", "-compact-warnings")
-	}
 	fmt.Fprintf(d.out, "    $ terraform %s\n", strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, d.terraform, full...)
-	cmd.Dir = d.workdir
-	cmd.Env = d.env
-	var buf strings.Builder
-	w := io.MultiWriter(&buf, &indenter{w: d.out, prefix: "    | "})
-	cmd.Stdout, cmd.Stderr = w, w
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		return buf.String(), err
-	}
-	if code != want {
-		return buf.String(), fmt.Errorf("terraform %s exited %d, want %d", args[0], code, want)
-	}
-	return buf.String(), nil
+	r := tfdev.Runner{Terraform: d.terraform, Dir: d.workdir, Env: d.env,
+		Tee: &indenter{w: d.out, prefix: "    | "}, Flags: []string{"-compact-warnings"}}
+	return r.Run(ctx, want, args...)
 }
 
 // tfOutput reads one field of the example's output phone_sync (the module's outputs as one object).
@@ -409,8 +389,6 @@ func (i *indenter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
-
-func firstLine(s string) string { l, _, _ := strings.Cut(strings.TrimSpace(s), "\n"); return l }
 
 func dash(s string) string {
 	if s == "" {

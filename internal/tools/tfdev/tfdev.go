@@ -5,9 +5,11 @@
 package tfdev
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +48,58 @@ func Terraform(root string) (string, error) {
 		return "", fmt.Errorf("terraform not found at %s: run `make tools`", tf)
 	}
 	return tf, nil
+}
+
+// Version is the first line of `terraform version`, such as "Terraform v1.5.7".
+func Version(ctx context.Context, terraform string) (string, error) {
+	out, err := exec.CommandContext(ctx, terraform, "version").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s version: %w", terraform, err)
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return line, nil
+}
+
+// Runner runs terraform commands in one working directory.
+type Runner struct {
+	Terraform string
+	Dir       string
+	Env       []string
+	// Tee, when set, also receives the output as it comes.
+	Tee io.Writer
+	// Flags are added to apply, plan and destroy, after -no-color and -input=false.
+	Flags []string
+}
+
+// Run runs one terraform command and returns its output (stdout and stderr together). It fails
+// unless terraform exits with want (`plan -detailed-exitcode` exits 2 when there are changes).
+func (r Runner) Run(ctx context.Context, want int, args ...string) (string, error) {
+	full := append([]string{}, args...)
+	switch args[0] {
+	case "apply", "plan", "destroy":
+		full = append(append(full, "-no-color", "-input=false"), r.Flags...)
+	}
+	cmd := exec.CommandContext(ctx, r.Terraform, full...)
+	cmd.Dir, cmd.Env = r.Dir, r.Env
+	var out bytes.Buffer
+	var w io.Writer = &out
+	if r.Tee != nil {
+		w = io.MultiWriter(&out, r.Tee)
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		if code := ee.ExitCode(); code != want {
+			return out.String(), fmt.Errorf("terraform %s exited %d, want %d", strings.Join(full, " "), code, want)
+		}
+	case err != nil:
+		return out.String(), err
+	case want != 0:
+		return out.String(), fmt.Errorf("terraform %s exited 0, want %d", strings.Join(full, " "), want)
+	}
+	return out.String(), nil
 }
 
 // Binary is one program to build: its output name and package path (relative to the root).
