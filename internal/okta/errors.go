@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -226,4 +227,17 @@ func IsAmbiguous(err error) bool {
 		return false // an Okta answer the caller did not translate; its status is unknown here
 	}
 	return true
+}
+
+// resendable reports whether a schema or mapping write that failed with err is worth sending
+// again: it may have been applied (IsAmbiguous: 5xx, timeout, broken connection), which the
+// writer's read-back decides, or it was a 429 that outlived the transport's retries (refused
+// before processing, so simply sent again). Any other 4xx is Okta's definite refusal, and the
+// caller's own deadline or cancellation (the resource's timeout, or the governor finding no room
+// before it) is final.
+func resendable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return IsAmbiguous(err) || StatusOf(err) == http.StatusTooManyRequests
 }

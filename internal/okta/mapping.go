@@ -411,7 +411,7 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 		case err == nil:
 		case ctx.Err() != nil:
 			return
-		case !mappingWriteRetryable(err):
+		case !resendable(err):
 			if len(active) > 1 {
 				// Okta refused the merged change: find whose it is by writing each alone, so
 				// one resource's bad expression does not fail the others.
@@ -523,13 +523,6 @@ func mappingTimeout(ctx context.Context, m mappingRef, set map[string]MappingPro
 	return errors.New(msg + "; every write was answered with success but not visible when read back (lost updates or slow consistency); retry, or raise the resource's timeouts")
 }
 
-// mappingWriteRetryable: a write that may have been applied (IsAmbiguous: 5xx, timeout, broken
-// connection) is decided by reading back; a 429 that outlived the transport's retries was not
-// applied and is simply sent again. Any other 4xx is Okta's definite refusal.
-func mappingWriteRetryable(err error) bool {
-	return IsAmbiguous(err) || StatusOf(err) == http.StatusTooManyRequests
-}
-
 // ErrReapplyNeedsAPIToken is returned by ReapplyMapping for OAuth clients: Okta answers the
 // reapply call only for API-token (SSWS) callers.
 var ErrReapplyNeedsAPIToken = errors.New("Okta refuses to apply mappings to existing users for OAuth (service app) " +
@@ -548,7 +541,7 @@ func (c *Client) ReapplyMapping(ctx context.Context, sourceID, targetID string) 
 		if err == nil {
 			return nil
 		}
-		if !mappingWriteRetryable(err) || ctx.Err() != nil {
+		if !resendable(err) || ctx.Err() != nil {
 			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(err, nil, "", ""))
 		}
 		if sleepCtx(ctx, mappingBackoff(attempt, 0)) != nil {

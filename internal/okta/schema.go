@@ -355,7 +355,7 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			if ctx.Err() != nil {
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
 			}
-			if !ambiguousWrite(err) {
+			if !resendable(err) {
 				return nil, err
 			}
 			last = err
@@ -381,7 +381,7 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			switch {
 			case ctx.Err() != nil:
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, err)
-			case isCleanupWindow(err), ambiguousWrite(err):
+			case isCleanupWindow(err), resendable(err):
 				last = err
 				continue
 			default:
@@ -467,18 +467,6 @@ func (c *Client) writeTimeout(ctx context.Context, ref schemaRef, name, verb str
 func isCleanupWindow(err error) bool {
 	ae, ok := AsAPIError(err)
 	return ok && ae.HasCause(cleanupWindowMessage)
-}
-
-// ambiguousWrite reports whether a failed call may have been applied or may succeed if repeated
-// (5xx, 429 after the transport's retries, a connection failure) rather than refused (4xx).
-func ambiguousWrite(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsNotFound(err) {
-		return false
-	}
-	if ae, ok := AsAPIError(err); ok {
-		return ae.Status == 0 || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
-	}
-	return true
 }
 
 // ---- schema documents -------------------------------------------------------------------------

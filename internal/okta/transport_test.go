@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -232,6 +233,26 @@ func TestIsAmbiguous(t *testing.T) {
 	} {
 		if got := IsAmbiguous(tc.err); got != tc.want {
 			t.Errorf("IsAmbiguous(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestResendable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&NotFoundError{Kind: "x"}, false},
+		{&APIError{Status: 400}, false},
+		{&APIError{Status: 429}, true}, // refused before processing: send it again
+		{&APIError{Status: 503}, true},
+		{&APIError{Status: 0, ErrorSummary: "no answer"}, true},
+		{fmt.Errorf("POST /x: %w", context.DeadlineExceeded), false}, // the caller's deadline is final
+		{fmt.Errorf("POST /x: %w", context.Canceled), false},
+		{errors.New("POST /x failed after 3 attempts: connection reset"), true},
+	} {
+		if got := resendable(tc.err); got != tc.want {
+			t.Errorf("resendable(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}
 }
