@@ -191,16 +191,6 @@ func filter(seg string) error {
 	return nil
 }
 
-// OneOf checks that s is one of allowed (case-sensitive, as Okta is).
-func OneOf(s string, allowed ...string) error {
-	for _, a := range allowed {
-		if s == a {
-			return nil
-		}
-	}
-	return fmt.Errorf("%q is not one of %s", s, quoteList(allowed))
-}
-
 // Enumerations Okta accepts, shared by the schema validators and the provider's documentation.
 var (
 	AttributeTypes = []string{"string", "boolean", "number", "integer", "array"}
@@ -208,8 +198,6 @@ var (
 	Scopes         = []string{"NONE", "SELF"}
 	Permissions    = []string{"HIDE", "READ_ONLY", "READ_WRITE"}
 	MasterTypes    = []string{"PROFILE_MASTER", "OKTA", "OVERRIDE"}
-	UnionValues    = []string{"DISABLE", "ENABLE"}
-	PushStatuses   = []string{"PUSH", "DONT_PUSH"}
 )
 
 // Lengths checks min_length/max_length: both non-negative and min <= max when both are set.
@@ -222,20 +210,6 @@ func Lengths(minLen, maxLen *int64) error {
 	}
 	if minLen != nil && maxLen != nil && *minLen > *maxLen {
 		return fmt.Errorf("min_length %d is greater than max_length %d", *minLen, *maxLen)
-	}
-	return nil
-}
-
-// EnumOneOf checks that enum and the consts of one_of list the same values in the same order,
-// which Okta requires when both are given.
-func EnumOneOf(enum, consts []string) error {
-	if len(enum) != len(consts) {
-		return fmt.Errorf("enum has %d values but one_of has %d; list the same values in the same order, or set only one_of", len(enum), len(consts))
-	}
-	for i := range enum {
-		if enum[i] != consts[i] {
-			return fmt.Errorf("enum[%d] is %q but one_of[%d].const is %q; list the same values in the same order, or set only one_of", i, enum[i], i, consts[i])
-		}
 	}
 	return nil
 }
@@ -285,12 +259,4 @@ func isNumber(s string) bool {
 		}
 	}
 	return digits > 0
-}
-
-func quoteList(vs []string) string {
-	q := make([]string, len(vs))
-	for i, v := range vs {
-		q[i] = fmt.Sprintf("%q", v)
-	}
-	return strings.Join(q, ", ")
 }

@@ -173,32 +173,6 @@ func FuzzExternalName(f *testing.F) {
 	})
 }
 
-func TestOneOf(t *testing.T) {
-	if err := OneOf("SELF", Scopes...); err != nil {
-		t.Errorf("OneOf(SELF) = %v", err)
-	}
-	err := OneOf("self", Scopes...)
-	if err == nil || !strings.Contains(err.Error(), `"NONE", "SELF"`) {
-		t.Errorf("OneOf(self) = %v, want an error listing the allowed values", err)
-	}
-}
-
-func FuzzOneOf(f *testing.F) {
-	f.Add("PROFILE_MASTER")
-	f.Add("override")
-	f.Add("")
-	f.Fuzz(func(t *testing.T, s string) {
-		err := OneOf(s, MasterTypes...)
-		found := false
-		for _, m := range MasterTypes {
-			found = found || m == s
-		}
-		if (err == nil) != found {
-			t.Fatalf("OneOf(%q) = %v", s, err)
-		}
-	})
-}
-
 func TestLengths(t *testing.T) {
 	p := func(v int64) *int64 { return &v }
 	for _, tc := range []struct {
@@ -215,18 +189,6 @@ func TestLengths(t *testing.T) {
 		if err := Lengths(tc.min, tc.max); (err == nil) != tc.ok {
 			t.Errorf("Lengths(%v, %v) = %v, want ok=%v", tc.min, tc.max, err, tc.ok)
 		}
-	}
-}
-
-func TestEnumOneOf(t *testing.T) {
-	if err := EnumOneOf([]string{"S", "M"}, []string{"S", "M"}); err != nil {
-		t.Errorf("same lists: %v", err)
-	}
-	if err := EnumOneOf([]string{"S", "M"}, []string{"M", "S"}); err == nil {
-		t.Error("reordered lists accepted")
-	}
-	if err := EnumOneOf([]string{"S"}, []string{"S", "M"}); err == nil {
-		t.Error("lists of different length accepted")
 	}
 }
 
