@@ -53,6 +53,8 @@ type demo struct {
 	env       []string
 	okta      *oktaAPI
 	step      int
+	app       *app         // the Dialpad app, found by label in the first step
+	before    *orgSnapshot // the org's own attributes and mappings before the first apply
 }
 
 const totalSteps = 11
@@ -180,8 +182,7 @@ func (d *demo) showSeed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	seedSnapshot = snap
-	seedApp = app
+	d.before, d.app = snap, app
 	d.say("Okta user profile custom attributes: %s", strings.Join(snap.userAttrNames(), ", "))
 	d.say("Dialpad app user profile custom attributes: %s", orNone(snap.appAttrNames()))
 	d.say("profile mappings: %d (%s)", len(snap.Mappings), strings.Join(snap.mappingSummary(), "; "))
@@ -191,22 +192,17 @@ func (d *demo) showSeed(ctx context.Context) error {
 	return nil
 }
 
-var (
-	seedSnapshot *orgSnapshot
-	seedApp      *app
-)
-
 func (d *demo) adminStep(ctx context.Context) error {
 	d.begin(`ADMIN'S MANUAL STEP (console only, no public API): "Allow Dialpad to source Okta users"`)
 	d.say("In a real org an Okta admin does this once in the Admin Console:")
 	d.say("  Applications > Dialpad > Provisioning > To Okta > Profile & Lifecycle Sourcing >")
 	d.say(`  check "Allow Dialpad to source Okta users", deactivation action "Do Nothing", Save.`)
-	d.say("Here the emulator's control API plays the admin: PUT /__emulator/apps/%s/profile-sourcing", seedApp.ID)
-	if err := d.okta.control(ctx, "PUT", "/__emulator/apps/"+seedApp.ID+"/profile-sourcing",
+	d.say("Here the emulator's control API plays the admin: PUT /__emulator/apps/%s/profile-sourcing", d.app.ID)
+	if err := d.okta.control(ctx, "PUT", "/__emulator/apps/"+d.app.ID+"/profile-sourcing",
 		map[string]any{"enabled": true, "deactivation_action": "NONE"}); err != nil {
 		return err
 	}
-	a, err := d.okta.app(ctx, seedApp.ID)
+	a, err := d.okta.app(ctx, d.app.ID)
 	if err != nil {
 		return err
 	}
@@ -230,13 +226,13 @@ func (d *demo) apply(ctx context.Context) error {
 
 func (d *demo) importUsers(ctx context.Context) error {
 	d.begin("the Dialpad app imports its users into Okta (what Dialpad's provisioning does)")
-	d.say("POST /__emulator/apps/%s/import", seedApp.ID)
-	return d.okta.control(ctx, "POST", "/__emulator/apps/"+seedApp.ID+"/import", nil)
+	d.say("POST /__emulator/apps/%s/import", d.app.ID)
+	return d.okta.control(ctx, "POST", "/__emulator/apps/"+d.app.ID+"/import", nil)
 }
 
 func (d *demo) showUsers(ctx context.Context) error {
 	d.begin("every user assigned to Dialpad, with the number on their Okta profile")
-	rows, err := d.okta.syncTable(ctx, seedApp.ID, attribute)
+	rows, err := d.okta.syncTable(ctx, d.app.ID, attribute)
 	if err != nil {
 		return err
 	}
@@ -313,7 +309,7 @@ func (d *demo) destroy(ctx context.Context) error {
 
 func (d *demo) seedSurvived(ctx context.Context) error {
 	d.begin("the org's own attributes and mappings are still there, exactly as before")
-	after, err := d.okta.snapshot(ctx, seedApp.ID)
+	after, err := d.okta.snapshot(ctx, d.app.ID)
 	if err != nil {
 		return err
 	}
@@ -323,7 +319,7 @@ func (d *demo) seedSurvived(ctx context.Context) error {
 	if _, ok := after.AppAttrs[attribute]; ok {
 		return fmt.Errorf("%s is still on the Dialpad app user profile after destroy", attribute)
 	}
-	if diff := seedSnapshot.diff(after); diff != "" {
+	if diff := d.before.diff(after); diff != "" {
 		return fmt.Errorf("the org's own objects changed:\n%s", diff)
 	}
 	d.say("Okta user profile custom attributes: %s", strings.Join(after.userAttrNames(), ", "))
