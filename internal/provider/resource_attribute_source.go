@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -274,11 +273,8 @@ func (r *attributeSourceResource) Delete(ctx context.Context, req resource.Delet
 // ImportState takes "<user_type>/<attribute_name>" (or just "<attribute_name>" for the default
 // user type).
 func (r *attributeSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userType, name, ok := strings.Cut(req.ID, "/")
+	userType, name, ok := splitUserTypeID(req.ID)
 	if !ok {
-		userType, name = okta.DefaultUserType, req.ID
-	}
-	if userType == "" || validate.VariableName(name) != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected \"<user_type>/<attribute_name>\" such as \"default/dialpadPhone\", got %q.", req.ID))
 		return

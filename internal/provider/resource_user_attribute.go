@@ -228,11 +228,8 @@ func (r *userAttributeResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState takes "<user_type>/<name>" (or just "<name>" for the default user type).
 func (r *userAttributeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userType, name, ok := strings.Cut(req.ID, "/")
+	userType, name, ok := splitUserTypeID(req.ID)
 	if !ok {
-		userType, name = okta.DefaultUserType, req.ID
-	}
-	if userType == "" || validate.VariableName(name) != nil || strings.Contains(name, "/") {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected \"<user_type>/<name>\" such as \"default/dialpadPhone\", got %q.", req.ID))
 		return
@@ -240,6 +237,16 @@ func (r *userAttributeResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), userType+"/"+name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_type"), userType)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+}
+
+// splitUserTypeID splits the import ID "<user_type>/<name>" of the user attribute and attribute
+// source resources; a bare "<name>" means the default user type. ok is false when it is neither.
+func splitUserTypeID(id string) (userType, name string, ok bool) {
+	userType, name, found := strings.Cut(id, "/")
+	if !found {
+		userType, name = okta.DefaultUserType, id
+	}
+	return userType, name, userType != "" && validate.VariableName(name) == nil
 }
 
 // ---- helpers shared with dialpad_okta_app_user_attribute -------------------------------------
