@@ -24,6 +24,7 @@ import (
 )
 
 var (
+	_ resource.ResourceWithConfigure      = (*phoneSyncResource)(nil)
 	_ resource.ResourceWithImportState    = (*phoneSyncResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*phoneSyncResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*phoneSyncResource)(nil)
@@ -245,13 +246,9 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if r.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
-		return
-	}
 	var plan phoneSyncModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Create)
@@ -272,16 +269,12 @@ func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
-		return
-	}
 	var state phoneSyncModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncReadTimeout(ctx, state.Timeouts)
+	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Read)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -310,14 +303,10 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if r.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
-		return
-	}
 	var plan, state phoneSyncModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Update)
@@ -338,13 +327,9 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *phoneSyncResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if r.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", errNotConfigured)
-		return
-	}
 	var state phoneSyncModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Delete)
@@ -474,10 +459,6 @@ func phoneSyncTimeout(ctx context.Context, get func(context.Context, time.Durati
 	}
 	c, cancel := context.WithTimeout(ctx, d)
 	return c, cancel, diags
-}
-
-func phoneSyncReadTimeout(ctx context.Context, t timeouts.Value) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	return phoneSyncTimeout(ctx, t.Read)
 }
 
 // phoneSyncErrorDetail is Okta's answer plus what the user can do next.
