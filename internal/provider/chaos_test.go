@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,11 +30,13 @@ import (
 // so each create runs into the clean-up window of the previous destroy.
 //
 // `make test` runs a few cycles with millisecond-scale delays. `make soak` (DIALPAD_SOAK=1) runs
-// more cycles with delays of the size a real org shows; DIALPAD_SOAK_CYCLES overrides the count.
+// more cycles with delays of the size a real org shows; DIALPAD_SOAK_CYCLES overrides the count and
+// DIALPAD_CHAOS_KNOBS any knob (see applyKnobOverrides).
 
 const (
 	envSoak       = "DIALPAD_SOAK"
 	envSoakCycles = "DIALPAD_SOAK_CYCLES"
+	envChaosKnobs = "DIALPAD_CHAOS_KNOBS"
 )
 
 // chaosProfile is one setting of the emulator's knobs plus how many cycles to run under it.
@@ -47,6 +50,13 @@ type chaosProfile struct {
 }
 
 func currentChaosProfile(t *testing.T) chaosProfile {
+	t.Helper()
+	p := baseChaosProfile(t)
+	p.applyKnobOverrides(t)
+	return p
+}
+
+func baseChaosProfile(t *testing.T) chaosProfile {
 	t.Helper()
 	if os.Getenv(envSoak) != "1" {
 		return chaosProfile{
@@ -84,6 +94,50 @@ func currentChaosProfile(t *testing.T) chaosProfile {
 		p.cycles = n
 	}
 	return p
+}
+
+// applyKnobOverrides reads DIALPAD_CHAOS_KNOBS, e.g. "fault_rate=0.3,consistency_delay=5s,
+// lost_update_window=3s,cleanup_delay=1m,rate_limit=100,latency=100ms,timeout=20m", on top of the
+// profile: for exploring harsher settings without editing the test.
+func (p *chaosProfile) applyKnobOverrides(t *testing.T) {
+	t.Helper()
+	s := os.Getenv(envChaosKnobs)
+	if s == "" {
+		return
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
+		var err error
+		dur := func(dst *time.Duration) {
+			var d time.Duration
+			if d, err = time.ParseDuration(v); err == nil {
+				*dst = d
+			}
+		}
+		switch k {
+		case "fault_rate":
+			p.knobs.FaultRate, err = strconv.ParseFloat(v, 64)
+		case "rate_limit":
+			p.knobs.RateLimit, err = strconv.Atoi(v)
+		case "latency":
+			dur(&p.knobs.Latency)
+		case "consistency_delay":
+			dur(&p.knobs.ConsistencyDelay)
+		case "cleanup_delay":
+			dur(&p.knobs.CleanupDelay)
+		case "lost_update_window":
+			dur(&p.knobs.LostUpdateWindow)
+		case "timeout":
+			_, err = time.ParseDuration(v)
+			p.timeout = v
+		default:
+			err = fmt.Errorf("unknown knob %q", k)
+		}
+		if err != nil {
+			t.Fatalf("%s: %q: %v", envChaosKnobs, kv, err)
+		}
+	}
+	t.Logf("chaos knobs overridden by %s=%s", envChaosKnobs, s)
 }
 
 // chaosRules are armed before every apply: the first POST to each schema and to the mapping, and
