@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	sdk "github.com/okta/okta-sdk-golang/v5/okta"
 )
 
 // Push statuses of a mapping property: PUSH applies the mapping on user create and update,
@@ -151,8 +153,7 @@ type mappingRef struct {
 // through listMappings (cached), in readcache.go.
 func (c *Client) fetchMappingList(ctx context.Context, sourceID, targetID string) ([]mappingRef, error) {
 	var out []mappingRef
-	after := ""
-	for page := 0; page < maxPages; page++ {
+	err := sdkPages("listing Okta mappings", func(after string) (int, *sdk.APIResponse, error) {
 		req := c.api.ProfileMappingAPI.ListProfileMappings(ctx).Limit(200)
 		if sourceID != "" {
 			req = req.SourceId(sourceID)
@@ -165,7 +166,7 @@ func (c *Client) fetchMappingList(ctx context.Context, sourceID, targetID string
 		}
 		batch, resp, err := req.Execute()
 		if err != nil {
-			return nil, fmt.Errorf("listing Okta mappings: %w", c.translate(err, resp, "", ""))
+			return 0, resp, fmt.Errorf("listing Okta mappings: %w", c.translate(err, resp, "", ""))
 		}
 		for _, l := range batch {
 			r := mappingRef{ID: l.GetId()}
@@ -177,14 +178,12 @@ func (c *Client) fetchMappingList(ctx context.Context, sourceID, targetID string
 			}
 			out = append(out, r)
 		}
-		if resp == nil || resp.Response == nil || len(batch) == 0 {
-			return out, nil
-		}
-		if after = nextCursor(resp.Header); after == "" {
-			return out, nil
-		}
+		return len(batch), resp, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("listing Okta mappings: more than %d pages", maxPages)
+	return out, nil
 }
 
 // CreateMappingProperties adds props to the mapping source -> target. It refuses (with a

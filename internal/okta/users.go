@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 
 	sdk "github.com/okta/okta-sdk-golang/v5/okta"
 )
@@ -80,8 +79,7 @@ func (c *Client) GetUser(ctx context.Context, id string) (User, error) {
 // user when search is empty. It follows every page.
 func (c *Client) ListUsers(ctx context.Context, search string) ([]User, error) {
 	var out []User
-	after := ""
-	for page := 0; page < maxPages; page++ {
+	err := sdkPages("listing Okta users", func(after string) (int, *sdk.APIResponse, error) {
 		req := c.api.UserAPI.ListUsers(ctx).Limit(200)
 		if search != "" {
 			req = req.Search(search)
@@ -91,68 +89,72 @@ func (c *Client) ListUsers(ctx context.Context, search string) ([]User, error) {
 		}
 		users, resp, err := req.Execute()
 		if err != nil {
-			return nil, fmt.Errorf("listing Okta users: %w", c.translate(err, resp, "", ""))
+			return 0, resp, fmt.Errorf("listing Okta users: %w", c.translate(err, resp, "", ""))
 		}
 		for i := range users {
 			var j userJSON
 			if err := reshape(users[i], &j); err != nil {
-				return nil, fmt.Errorf("decoding Okta user: %w", err)
+				return 0, resp, fmt.Errorf("decoding Okta user: %w", err)
 			}
 			out = append(out, j.toUser())
 		}
-		after = sdkNextCursor(resp)
-		if after == "" || len(users) == 0 {
-			return out, nil
-		}
+		return len(users), resp, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("listing Okta users: more than %d pages", maxPages)
+	return out, nil
 }
 
 // ListAppUsers returns every user assigned to the app, with the app-side profiles.
 func (c *Client) ListAppUsers(ctx context.Context, appID string) ([]AppUser, error) {
 	var out []AppUser
-	after := ""
-	for page := 0; page < maxPages; page++ {
+	what := fmt.Sprintf("listing the users of Okta app %q", appID)
+	err := sdkPages(what, func(after string) (int, *sdk.APIResponse, error) {
 		req := c.api.ApplicationUsersAPI.ListApplicationUsers(ctx, appID).Limit(500)
 		if after != "" {
 			req = req.After(after)
 		}
 		users, resp, err := req.Execute()
 		if err != nil {
-			return nil, fmt.Errorf("listing the users of Okta app %q: %w", appID, c.translate(err, resp, "app", appID))
+			return 0, resp, fmt.Errorf("%s: %w", what, c.translate(err, resp, "app", appID))
 		}
 		for i := range users {
 			var j appUserJSON
 			if err := reshape(users[i], &j); err != nil {
-				return nil, fmt.Errorf("decoding an app user of %q: %w", appID, err)
+				return 0, resp, fmt.Errorf("decoding an app user of %q: %w", appID, err)
 			}
 			if j.Profile == nil {
 				j.Profile = map[string]any{}
 			}
 			out = append(out, AppUser(j))
 		}
-		after = sdkNextCursor(resp)
-		if after == "" || len(users) == 0 {
-			return out, nil
-		}
+		return len(users), resp, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("listing the users of Okta app %q: more than %d pages", appID, maxPages)
+	return out, nil
 }
 
-// sdkNextCursor reads the `after` cursor of the next page. The SDK's own resp.Next() would send
-// the next request with a background context (no cancellation, no logging), so we paginate with
-// the cursor and our context instead.
-func sdkNextCursor(resp *sdk.APIResponse) string {
-	if resp == nil || resp.Response == nil {
-		return ""
+// sdkPages runs page for each page of an SDK listing, first with after == "" and then with the
+// `after` cursor of each answer's rel="next" Link, until a page is the last or empty, at most
+// maxPages. page returns how many items it got. The SDK's own resp.Next() would send the next
+// request with a background context (no cancellation, no logging), so we follow the cursor with
+// the caller's context instead.
+func sdkPages(what string, page func(after string) (int, *sdk.APIResponse, error)) error {
+	after := ""
+	for i := 0; i < maxPages; i++ {
+		n, resp, err := page(after)
+		if err != nil {
+			return err
+		}
+		if resp == nil || resp.Response == nil {
+			return nil
+		}
+		if after = nextCursor(resp.Header); after == "" || n == 0 {
+			return nil
+		}
 	}
-	next := resp.NextPage()
-	if next == "" {
-		return ""
-	}
-	u, err := url.Parse(next)
-	if err != nil {
-		return ""
-	}
-	return u.Query().Get("after")
+	return fmt.Errorf("%s: more than %d pages", what, maxPages)
 }
