@@ -616,35 +616,29 @@ func applyAttribute(cur map[string]any, a Attribute, app bool) map[string]any {
 	if next == nil {
 		next = map[string]any{}
 	}
-	set := func(k string, v any, ok bool) {
-		if ok {
-			next[k] = v
-		} else {
-			delete(next, k)
-		}
-	}
-	set("title", a.Title, true)
-	set("description", a.Description, a.Description != "")
-	set("type", a.Type, true)
-	set("required", a.Required, true)
+	setIn(next, "title", a.Title, true)
+	setIn(next, "description", a.Description, a.Description != "")
+	setIn(next, "type", a.Type, true)
+	setIn(next, "required", a.Required, true)
 	if a.Unique {
 		next["unique"] = "UNIQUE_VALIDATED"
 	} else {
 		next["unique"] = "NOT_UNIQUE"
 	}
-	set("scope", orDefault(a.Scope, "NONE"), true)
-	set("permissions", []any{map[string]any{"principal": "SELF", "action": orDefault(a.Permission, "READ_ONLY")}}, true)
-	set("minLength", ptrNumber(a.MinLength), a.MinLength != nil)
-	set("maxLength", ptrNumber(a.MaxLength), a.MaxLength != nil)
-	set("pattern", a.Pattern, a.Pattern != "")
-	set("externalName", a.ExternalName, a.ExternalName != "")
-	set("externalNamespace", a.ExternalNamespace, a.ExternalNamespace != "")
+	setIn(next, "scope", orDefault(a.Scope, "NONE"), true)
+	setIn(next, "permissions", []any{map[string]any{"principal": "SELF", "action": orDefault(a.Permission, "READ_ONLY")}}, true)
+	setIn(next, "minLength", ptrNumber(a.MinLength), a.MinLength != nil)
+	setIn(next, "maxLength", ptrNumber(a.MaxLength), a.MaxLength != nil)
+	setIn(next, "pattern", a.Pattern, a.Pattern != "")
+	setIn(next, "externalName", a.ExternalName, a.ExternalName != "")
+	setIn(next, "externalNamespace", a.ExternalNamespace, a.ExternalNamespace != "")
 
 	itemType := a.Type
-	enum, oneOf := enumJSON(a, itemType), oneOfJSON(a, itemType)
 	if a.Type == "array" {
 		itemType = a.ArrayType
-		enum, oneOf = enumJSON(a, itemType), oneOfJSON(a, itemType)
+	}
+	enum, oneOf := enumJSON(a, itemType), oneOfJSON(a, itemType)
+	if a.Type == "array" {
 		items, _ := next["items"].(map[string]any)
 		items = maps.Clone(items)
 		if items == nil {
@@ -658,8 +652,8 @@ func applyAttribute(cur map[string]any, a Attribute, app bool) map[string]any {
 		delete(next, "oneOf")
 	} else {
 		delete(next, "items")
-		set("enum", enum, enum != nil)
-		set("oneOf", oneOf, oneOf != nil)
+		setIn(next, "enum", enum, enum != nil)
+		setIn(next, "oneOf", oneOf, oneOf != nil)
 	}
 	if app && a.Type == "array" {
 		if a.Union {
@@ -683,12 +677,7 @@ func setIn(m map[string]any, k string, v any, ok bool) {
 
 // enumJSON sends enum values as JSON numbers for numeric types, as Okta stores them.
 func enumJSON(a Attribute, itemType string) []any {
-	values := a.Enum
-	if len(values) == 0 && len(a.OneOf) > 0 {
-		for _, o := range a.OneOf {
-			values = append(values, o.Const)
-		}
-	}
+	values := enumValues(a)
 	if len(values) == 0 {
 		return nil
 	}
@@ -697,6 +686,19 @@ func enumJSON(a Attribute, itemType string) []any {
 		out[i] = typedConst(v, itemType)
 	}
 	return out
+}
+
+// enumValues are the attribute's allowed values: enum, or else the consts of one_of (Okta wants
+// both, the same values in the same order).
+func enumValues(a Attribute) []string {
+	if len(a.Enum) == 0 && len(a.OneOf) > 0 {
+		values := make([]string, len(a.OneOf))
+		for i, o := range a.OneOf {
+			values[i] = o.Const
+		}
+		return values
+	}
+	return a.Enum
 }
 
 func oneOfJSON(a Attribute, itemType string) []any {
@@ -764,13 +766,7 @@ func attributeFromProperty(name string, p map[string]any) Attribute {
 
 // sameAttribute compares the fields the attribute resources manage (not Source).
 func sameAttribute(got, want Attribute, app bool) bool {
-	wantEnum := want.Enum
-	if len(wantEnum) == 0 && len(want.OneOf) > 0 {
-		wantEnum = nil
-		for _, o := range want.OneOf {
-			wantEnum = append(wantEnum, o.Const)
-		}
-	}
+	wantEnum := enumValues(want)
 	if got.Title != want.Title || got.Description != want.Description || got.Type != want.Type ||
 		got.Required != want.Required || got.Unique != want.Unique ||
 		got.Scope != orDefault(want.Scope, "NONE") || got.Permission != orDefault(want.Permission, "READ_ONLY") ||
