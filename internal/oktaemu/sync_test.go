@@ -34,6 +34,20 @@ func TestSeed_demo(t *testing.T) {
 	if kinds[0] == 0 || kinds[1] == 0 || kinds[2] == 0 {
 		t.Fatalf("phone variety: %v", kinds)
 	}
+	// The Dialpad side's SCIM records hold numbers of several types.
+	types := map[string]int{}
+	te.emu.mu.Lock()
+	for _, rec := range te.emu.org.appsByID[DemoDialpadAppID].scim {
+		pns, _ := rec["phoneNumbers"].([]any)
+		for _, pn := range pns {
+			typ, _ := pn.(map[string]any)["type"].(string)
+			types[typ]++
+		}
+	}
+	te.emu.mu.Unlock()
+	if types["Dialpad"] == 0 || types["work"] == 0 || types["mobile"] == 0 {
+		t.Fatalf("SCIM phone number types: %v", types)
+	}
 	hr := te.mustDo(200, "GET", "/api/v1/apps/"+DemoHRAppID+"/users?limit=500", nil).list(t)
 	hrIDs := map[string]bool{}
 	for _, au := range hr {
