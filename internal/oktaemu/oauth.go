@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -94,32 +93,24 @@ type oauthRegistration struct {
 	DPoPBoundAccessTokens bool `json:"dpop_bound_access_tokens,omitempty"`
 }
 
-// handleRegisterClient serves the control call PUT /__emulator/oauth-clients/{clientId}.
+// handleRegisterClient serves the control call PUT /__emulator/oauth-clients/{clientId} (the router
+// sees to the method and a non-empty id).
 // Registering an existing client id replaces it and revokes the tokens issued to it.
 func (o *oauthServer) handleRegisterClient(w http.ResponseWriter, r *http.Request, clientID string) {
-	if r.Method != http.MethodPut {
-		w.Header().Set("Allow", http.MethodPut)
-		oauthWriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use PUT"})
-		return
-	}
-	if clientID == "" {
-		oauthWriteJSON(w, http.StatusBadRequest, map[string]string{"error": "client id is empty"})
-		return
-	}
 	var reg oauthRegistration
 	if err := json.NewDecoder(r.Body).Decode(&reg); err != nil {
-		oauthWriteJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed JSON: " + err.Error()})
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed JSON: " + err.Error()})
 		return
 	}
 	key, err := oauthParsePublicKey(reg.PublicKeyPEM)
 	if err != nil {
-		oauthWriteJSON(w, http.StatusBadRequest, map[string]string{"error": "public_key_pem: " + err.Error()})
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "public_key_pem: " + err.Error()})
 		return
 	}
 	scopes := map[string]bool{}
 	for _, s := range reg.Scopes {
 		if strings.TrimSpace(s) != s || s == "" || strings.ContainsAny(s, " \t\n") {
-			oauthWriteJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("scopes: invalid scope %q", s)})
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("scopes: invalid scope %q", s)})
 			return
 		}
 		scopes[s] = true
@@ -134,9 +125,9 @@ func (o *oauthServer) handleRegisterClient(w http.ResponseWriter, r *http.Reques
 	}
 	o.mu.Unlock()
 
-	oauthWriteJSON(w, http.StatusOK, map[string]any{
+	writeJSON(w, http.StatusOK, map[string]any{
 		"client_id":                clientID,
-		"scopes":                   oauthSortedKeys(scopes),
+		"scopes":                   sortedKeys(scopes),
 		"key_id":                   reg.KeyID,
 		"dpop_bound_access_tokens": reg.DPoPBoundAccessTokens,
 	})
@@ -229,7 +220,7 @@ func (o *oauthServer) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	oauthWriteJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // oauthTokenResponse is the successful token response (RequestAccessToken in the SDK).
@@ -537,21 +528,6 @@ func oauthRandom(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func oauthSortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func oauthWriteError(w http.ResponseWriter, e *oauthErr) {
-	oauthWriteJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.desc})
-}
-
-func oauthWriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.desc})
 }
