@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -181,9 +182,19 @@ func rsaKeyPair(t *testing.T) (privPEM, pubPEM string) {
 
 func registerOAuthClient(t *testing.T, srvURL, clientID, pubPEM string, scopes []string, dpop ...bool) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"public_key_pem": pubPEM, "scopes": scopes, "dpop_bound_access_tokens": len(dpop) > 0 && dpop[0]})
-	req, _ := http.NewRequest("PUT", srvURL+"/__emulator/oauth-clients/"+clientID, strings.NewReader(string(body)))
-	req.Header.Set("Authorization", "SSWS "+emuToken)
+	emuControlPut(t, srvURL, emuToken, "/__emulator/oauth-clients/"+clientID,
+		map[string]any{"public_key_pem": pubPEM, "scopes": scopes, "dpop_bound_access_tokens": len(dpop) > 0 && dpop[0]})
+}
+
+// emuControlPut sends a PUT to the emulator's control API (what an admin does in the console).
+func emuControlPut(t *testing.T, base, token, path string, body any) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPut, base+path, bytes.NewReader(b))
+	req.Header.Set("Authorization", "SSWS "+token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -191,7 +202,7 @@ func registerOAuthClient(t *testing.T, srvURL, clientID, pubPEM string, scopes [
 	}
 	resp.Body.Close()
 	if resp.StatusCode >= 300 {
-		t.Fatalf("registering the OAuth client: %d", resp.StatusCode)
+		t.Fatalf("PUT %s: %s", path, resp.Status)
 	}
 }
 

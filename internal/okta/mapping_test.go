@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -83,17 +82,6 @@ func (f *fakeMappings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func newFakeMappingClient(t *testing.T, f *fakeMappings) *Client {
-	t.Helper()
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "test-token", MaxRetries: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func seedProps() map[string]map[string]any {
 	return map[string]map[string]any{
 		"login": {"expression": "appuser.userName", "pushStatus": "PUSH"},
@@ -103,7 +91,7 @@ func seedProps() map[string]map[string]any {
 
 func TestMappingWritesOnlyOwnProperties(t *testing.T) {
 	f := &fakeMappings{props: seedProps()}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
@@ -145,7 +133,7 @@ func TestMappingWritesOnlyOwnProperties(t *testing.T) {
 
 func TestMappingWriteRetriesDroppedAndAmbiguousWrites(t *testing.T) {
 	f := &fakeMappings{props: seedProps(), dropNext: 2}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m, err := c.UpdateMappingProperties(ctx, "0oaApp", "otyDefault",
@@ -167,7 +155,7 @@ func TestMappingWriteRetriesDroppedAndAmbiguousWrites(t *testing.T) {
 
 func TestMappingWriteTimesOutWithClearError(t *testing.T) {
 	f := &fakeMappings{props: seedProps(), dropNext: 1 << 30}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 	_, err := c.UpdateMappingProperties(ctx, "0oaApp", "otyDefault", map[string]MappingProperty{"login": {Expression: "appuser.email"}}, nil)
@@ -220,7 +208,7 @@ func TestExpressionReads(t *testing.T) {
 
 func TestMappingsUsingAttribute(t *testing.T) {
 	f := &fakeMappings{props: map[string]map[string]any{"dialpadPhone": {"expression": "appuser.phone", "pushStatus": "PUSH"}}}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	uses, err := c.MappingsUsingAttribute(context.Background(), "otyDefault", "dialpadPhone")
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +227,7 @@ func TestMappingsUsingAttribute(t *testing.T) {
 
 func TestMappingWritesAreGroupCommitted(t *testing.T) {
 	f := &fakeMappings{props: seedProps()}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	// Hold the mapping's lock so that every writer queues, as under Terraform's parallelism.
@@ -299,7 +287,7 @@ func TestMappingWritesAreGroupCommitted(t *testing.T) {
 
 func TestMappingGroupCommitOnePost(t *testing.T) {
 	f := &fakeMappings{props: seedProps()}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	unlock := c.locks.Lock("mapping:prm1")
@@ -337,7 +325,7 @@ func TestMappingGroupCommitOnePost(t *testing.T) {
 // the lock first: one resource dropping "email", then another creating it.
 func TestMappingQueuedChangesKeepOrder(t *testing.T) {
 	f := &fakeMappings{props: seedProps()}
-	c := newFakeMappingClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	unlock := c.locks.Lock("mapping:prm1")

@@ -141,9 +141,10 @@ func (f *fakeSchemaServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"definitions": map[string]any{"custom": map[string]any{"properties": f.props}}})
 }
 
-func newFakeClient(t *testing.T, f *fakeSchemaServer) *Client {
+// newServerClient is a client of a fake Okta (h), without retries.
+func newServerClient(t *testing.T, h http.Handler) *Client {
 	t.Helper()
-	srv := httptest.NewServer(f)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "test-token", MaxRetries: 0})
 	if err != nil {
@@ -154,7 +155,7 @@ func newFakeClient(t *testing.T, f *fakeSchemaServer) *Client {
 
 func TestCreateRetriesDroppedWrite(t *testing.T) {
 	f := &fakeSchemaServer{props: map[string]json.RawMessage{}, dropNext: 2}
-	c := newFakeClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	a, err := c.CreateAppUserAttribute(ctx, "0oa1", Attribute{Name: "x", Title: "X", Type: "string"})
@@ -168,7 +169,7 @@ func TestCreateRetriesDroppedWrite(t *testing.T) {
 
 func TestCreateRefusesExisting(t *testing.T) {
 	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"X","type":"string"}`)}}
-	c := newFakeClient(t, f)
+	c := newServerClient(t, f)
 	_, err := c.CreateAppUserAttribute(context.Background(), "0oa1", Attribute{Name: "x", Title: "X", Type: "string"})
 	var exists *AttributeExistsError
 	if !errors.As(err, &exists) || exists.ImportID != "0oa1/x" || f.posts != 0 {
@@ -178,7 +179,7 @@ func TestCreateRefusesExisting(t *testing.T) {
 
 func TestCreateCleanupWindowTimesOutQuotingOkta(t *testing.T) {
 	f := &fakeSchemaServer{props: map[string]json.RawMessage{}, cleanupUntil: time.Now().Add(time.Hour)}
-	c := newFakeClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 	_, err := c.CreateUserAttribute(ctx, "", Attribute{Name: "x", Title: "X", Type: "string"})
@@ -193,7 +194,7 @@ func TestCreateCleanupWindowTimesOutQuotingOkta(t *testing.T) {
 
 func TestCreateSucceedsAfterCleanupWindow(t *testing.T) {
 	f := &fakeSchemaServer{props: map[string]json.RawMessage{}, cleanupUntil: time.Now().Add(700 * time.Millisecond)}
-	c := newFakeClient(t, f)
+	c := newServerClient(t, f)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if _, err := c.CreateUserAttribute(ctx, "default", Attribute{Name: "x", Title: "X", Type: "string"}); err != nil {
@@ -203,7 +204,7 @@ func TestCreateSucceedsAfterCleanupWindow(t *testing.T) {
 
 func TestSetMasterKeepsAttributeFields(t *testing.T) {
 	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"X","type":"string","description":"keep","unique":"UNIQUE_VALIDATED"}`)}}
-	c := newFakeClient(t, f)
+	c := newServerClient(t, f)
 	s, err := c.SetAttributeMaster(context.Background(), "", "x", MasterOverride, []string{"0oa1", "0oa2"})
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +230,7 @@ func TestSetMasterKeepsAttributeFields(t *testing.T) {
 
 func TestDeleteSendsNullAndIsIdempotent(t *testing.T) {
 	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"X"}`), "other": json.RawMessage(`{"title":"O"}`)}}
-	c := newFakeClient(t, f)
+	c := newServerClient(t, f)
 	for i := 0; i < 2; i++ {
 		if err := c.DeleteUserAttribute(context.Background(), "", "x"); err != nil {
 			t.Fatal(err)

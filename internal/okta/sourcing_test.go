@@ -1,11 +1,8 @@
 package okta
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -30,18 +27,7 @@ func newEmulatorClient(t *testing.T) (*Client, string) {
 
 func setProfileSourcing(t *testing.T, base, appID string, on bool) {
 	t.Helper()
-	b, _ := json.Marshal(map[string]any{"enabled": on, "deactivation_action": "NONE"})
-	req, _ := http.NewRequest(http.MethodPut, base+"/__emulator/apps/"+appID+"/profile-sourcing", bytes.NewReader(b))
-	req.Header.Set("Authorization", "SSWS tok")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("profile-sourcing control: %s", resp.Status)
-	}
+	emuControlPut(t, base, "tok", "/__emulator/apps/"+appID+"/profile-sourcing", map[string]any{"enabled": on, "deactivation_action": "NONE"})
 }
 
 func TestCheckProfileSourcing(t *testing.T) {
