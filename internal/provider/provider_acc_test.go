@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -9,11 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
-	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 )
 
 // The org URL comes from another resource, so it is unknown while planning the first apply:
@@ -49,7 +46,7 @@ resource "dialpad_okta_user_attribute" "x" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: acctest.CheckDestroyAll(
-			acctest.CheckDestroy(emu, "dialpad_okta_user_attribute", providerTestFindUserAttribute),
+			acctest.CheckDestroy(emu, "dialpad_okta_user_attribute", findUserAttributeState),
 			emu.CheckUnchanged(snap),
 		),
 		Steps: []resource.TestStep{{
@@ -57,15 +54,10 @@ resource "dialpad_okta_user_attribute" "x" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.dialpad_okta_app.x", tfjsonpath.New("label"), knownvalue.StringExact(emu.Fixtures().AppLabel)),
 			},
-			Check:            acctest.CheckExists(emu, "dialpad_okta_user_attribute.x", providerTestFindUserAttribute),
+			Check:            acctest.CheckExists(emu, "dialpad_okta_user_attribute.x", findUserAttributeState),
 			ConfigPlanChecks: emptyPlanAfterApply(),
 		}},
 	})
-}
-
-func providerTestFindUserAttribute(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
-	_, err := c.FindUserAttribute(ctx, rs.Primary.Attributes["user_type"], rs.Primary.Attributes["name"])
-	return err
 }
 
 // A data source Terraform reads while planning, with the provider's org URL still unknown, gets a

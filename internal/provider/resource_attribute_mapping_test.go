@@ -90,15 +90,9 @@ func mappingDestroyed(org acctest.Org, snap *acctest.Snapshot) resource.TestChec
 	)
 }
 
-func mappingCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 func defaultUserTypeID(t *testing.T, org acctest.Org) string {
 	t.Helper()
-	ut, err := org.Client().FindUserType(mappingCtx(t), "default")
+	ut, err := org.Client().FindUserType(apiCtx(t), "default")
 	if err != nil {
 		t.Fatalf("reading the default user type: %v", err)
 	}
@@ -107,7 +101,7 @@ func defaultUserTypeID(t *testing.T, org acctest.Org) string {
 
 func mustMapping(t *testing.T, org acctest.Org, source, target string) *okta.Mapping {
 	t.Helper()
-	m, err := org.Client().FindMapping(mappingCtx(t), source, target)
+	m, err := org.Client().FindMapping(apiCtx(t), source, target)
 	if err != nil {
 		t.Fatalf("reading mapping %s -> %s: %v", source, target, err)
 	}
@@ -225,7 +219,7 @@ func (a liveTestAttrs) config(sourceID string, props map[string]mprop, extra str
 func (a liveTestAttrs) destroyed(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {
 	return acctest.CheckDestroyAll(
 		acctest.CheckDestroy(org, "dialpad_okta_attribute_mapping", findMappingProperties),
-		acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttr),
+		acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttributeState),
 		org.CheckUnchanged(snap),
 	)
 }
@@ -509,7 +503,7 @@ func TestAccAttributeMapping_disappears(t *testing.T) {
 			{
 				// Every owned property removed: the resource is gone and planned for creation.
 				PreConfig: func() {
-					if err := org.Client().DeleteMappingProperties(mappingCtx(t), app, ut, []string{at["a"], at["b"]}); err != nil {
+					if err := org.Client().DeleteMappingProperties(apiCtx(t), app, ut, []string{at["a"], at["b"]}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -542,7 +536,7 @@ func TestAccAttributeMapping_unmanaged(t *testing.T) {
 
 	// Someone else's attribute and mapping property, made outside this configuration.
 	other := org.RandomName("other")
-	if _, err := org.Client().CreateUserAttribute(mappingCtx(t), "default", okta.Attribute{Name: other, Title: "Other", Type: "string"}); err != nil {
+	if _, err := org.Client().CreateUserAttribute(apiCtx(t), "default", okta.Attribute{Name: other, Title: "Other", Type: "string"}); err != nil {
 		t.Fatalf("creating the unmanaged attribute: %v", err)
 	}
 	t.Cleanup(func() { _ = org.Client().DeleteUserAttribute(context.Background(), "default", other) })
@@ -562,7 +556,7 @@ func TestAccAttributeMapping_unmanaged(t *testing.T) {
 				return fmt.Errorf("the mapping's own property %s is %+v, want %+v", seedName, got, seed[seedName])
 			}
 			setMappingOutOfBand(t, org, app, ut, map[string]*okta.MappingProperty{other: nil})
-			if err := org.Client().DeleteUserAttribute(mappingCtx(t), "default", other); err != nil {
+			if err := org.Client().DeleteUserAttribute(apiCtx(t), "default", other); err != nil {
 				return err
 			}
 			return at.destroyed(org, snap)(s)
@@ -598,7 +592,7 @@ func TestAccAttributeMapping_applyToExistingUsers(t *testing.T) {
 	app := oktaemu.DemoDialpadAppID
 	org.EnsureProfileSource(t, app)
 	withNick := func() []okta.User {
-		users, err := org.Client().ListUsers(mappingCtx(t), `profile.nickName pr`)
+		users, err := org.Client().ListUsers(apiCtx(t), `profile.nickName pr`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -714,7 +708,7 @@ resource "dialpad_okta_attribute_mapping" "test" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: acctest.CheckDestroyAll(
-			acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttr),
+			acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttributeState),
 			mappingDestroyed(org, snap),
 		),
 		Steps: []resource.TestStep{
@@ -764,11 +758,6 @@ func firstKey[V any](m map[string]V) string {
 	return keys[0]
 }
 
-func findUserAttr(ctx context.Context, c *okta.Client, rs *terraform.ResourceState) error {
-	_, err := c.FindUserAttribute(ctx, rs.Primary.Attributes["user_type"], rs.Primary.Attributes["name"])
-	return err
-}
-
 // _parallel: 20 attributes on one schema and 20 mapping properties on one mapping in one apply at
 // Terraform's default -parallelism=10, with the emulator dropping writes that follow an applied
 // one too closely and showing writes late. Every object must be present, the plan empty, and the
@@ -808,7 +797,7 @@ resource "dialpad_okta_attribute_mapping" "m%[1]d" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: acctest.CheckDestroyAll(
-			acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttr),
+			acctest.CheckDestroy(org, "dialpad_okta_user_attribute", findUserAttributeState),
 			mappingDestroyed(org, snap),
 		),
 		Steps: []resource.TestStep{{
