@@ -377,13 +377,8 @@ func (r *attributeMappingResource) Delete(ctx context.Context, req resource.Dele
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	names := make([]string, 0, len(owned))
-	for name := range owned {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
-	if err := r.client.DeleteMappingProperties(ctx, source, target, names); err != nil {
+	if err := r.client.DeleteMappingProperties(ctx, source, target, mappingSortedKeys(owned)); err != nil {
 		resp.Diagnostics.AddError("Cannot remove Okta mapping properties", mappingErrorDetail(source, target, err))
 	}
 }
