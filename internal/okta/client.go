@@ -66,16 +66,15 @@ type Config struct {
 
 // Client is a configured Okta client shared by every resource of one provider instance.
 type Client struct {
-	orgURL   *url.URL
-	mode     AuthMode
-	api      *sdk.APIClient
-	http     *http.Client
-	tr       *transport
-	locks    *keyedMutex
-	cache    *readCache // shared reads of schemas and mappings (readcache.go)
-	cfg      Config
-	clientID string
-	ua       string
+	orgURL *url.URL
+	mode   AuthMode
+	api    *sdk.APIClient
+	http   *http.Client
+	tr     *transport
+	locks  *keyedMutex
+	cache  *readCache // shared reads of schemas and mappings (readcache.go)
+	cfg    Config
+	ua     string
 
 	// rawTokens caches the OAuth access token of raw calls (the SDK's cache is unexported).
 	rawTokens *goCache.Cache
@@ -227,7 +226,6 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 		locks:     newKeyedMutex(),
 		cache:     cache,
 		cfg:       cfg,
-		clientID:  cfg.ClientID,
 		ua:        sdk.NewUserAgent(sdkCfg).String(),
 		rawTokens: goCache.New(5*time.Minute, 10*time.Minute),
 	}, nil

@@ -159,9 +159,9 @@ func (c *Client) translate(err error, resp *sdk.APIResponse, kind, id string) er
 	} else if strings.Contains(err.Error(), "Empty access token") {
 		// The SDK swallows the token endpoint's answer; the transport kept it.
 		if te := c.tr.tokenError(); te != nil {
-			return fmt.Errorf("getting an OAuth access token for client %q: %w", c.clientID, te)
+			return fmt.Errorf("getting an OAuth access token for client %q: %w", c.cfg.ClientID, te)
 		}
-		return fmt.Errorf("getting an OAuth access token for client %q: the token endpoint gave none: %w", c.clientID, err)
+		return fmt.Errorf("getting an OAuth access token for client %q: the token endpoint gave none: %w", c.cfg.ClientID, err)
 	} else {
 		return err
 	}
