@@ -24,7 +24,8 @@ import (
 //     by maxRetries, and everything by the request's context (the resource timeouts).
 //   - the per-attempt timeout (request_timeout_seconds); the SDK's own timeout is switched off
 //     because it would span all our retries.
-//   - the rate-limit governor seam (issue 6 plugs a real one in; see governor).
+//   - the rate-limit governor (governor.go), which holds each request until its Okta bucket has
+//     room and learns from every answer.
 //   - debug logging through tflog, with credentials redacted.
 //
 // Every method is retried, POST included. That is deliberate: the POSTs this provider sends are
@@ -50,8 +51,8 @@ type transport struct {
 }
 
 // governor decides how long to wait before a request is sent and learns from each answer's
-// X-Rate-Limit-* headers. Today it does nothing; issue 6 replaces noGovernor with one that tracks
-// Limit/Remaining/Reset per Okta rate-limit bucket and honours max_api_capacity.
+// X-Rate-Limit-* headers. NewClient installs a *rateGovernor (governor.go); newTransport starts
+// with noGovernor so that the transport's own retry tests see no pacing.
 type governor interface {
 	// Wait blocks until req may be sent, or returns ctx's error.
 	Wait(ctx context.Context, req *http.Request) error
