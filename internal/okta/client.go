@@ -313,14 +313,6 @@ func (c *Client) Raw(ctx context.Context, method, path string, query url.Values,
 	return c.doJSON(ctx, method, path, query, body, out)
 }
 
-// RawHeader is Raw that also returns the answer's headers, for Link pagination.
-func (c *Client) RawHeader(ctx context.Context, method, path string, query url.Values, body, out any) (http.Header, error) {
-	return c.doJSONHeader(ctx, method, path, query, body, out)
-}
-
-// NextCursor is the `after` cursor of an answer's rel="next" Link header, "" on the last page.
-func NextCursor(h http.Header) string { return nextCursor(h) }
-
 // doJSONHeader is doJSON that also returns the answer's headers (for Link pagination).
 func (c *Client) doJSONHeader(ctx context.Context, method, path string, query url.Values, body, out any) (http.Header, error) {
 	u := *c.orgURL

@@ -90,6 +90,21 @@ func (c *Client) FindMapping(ctx context.Context, sourceID, targetID string) (*M
 	return c.GetMapping(ctx, r.ID)
 }
 
+// ListMappings lists the org's mappings, filtered by source and/or target id when not empty. The
+// list omits properties (Properties is nil); GetMapping reads them.
+func (c *Client) ListMappings(ctx context.Context, sourceID, targetID string) ([]Mapping, error) {
+	refs, err := c.listMappings(ctx, sourceID, targetID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Mapping, len(refs))
+	for i, r := range refs {
+		out[i] = Mapping{ID: r.ID, SourceID: r.SourceID, SourceName: r.SourceName, SourceType: r.SourceType,
+			TargetID: r.TargetID, TargetName: r.TargetName, TargetType: r.TargetType}
+	}
+	return out, nil
+}
+
 // findMappingRef finds the mapping source -> target in the list (no properties), or returns a
 // *NotFoundError.
 func (c *Client) findMappingRef(ctx context.Context, sourceID, targetID string) (mappingRef, error) {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
@@ -39,17 +38,14 @@ func Run(ctx context.Context, c *okta.Client, dryRun bool, log io.Writer) Result
 	}
 
 	// 1. Mapping properties.
-	mappings, err := listMappings(ctx, c)
+	mappings, err := c.ListMappings(ctx, "", "")
 	if err != nil {
 		fail(err)
 	}
-	for _, id := range mappings {
-		var m struct {
-			Source     struct{ ID, Name string } `json:"source"`
-			Target     struct{ ID, Name string } `json:"target"`
-			Properties map[string]any            `json:"properties"`
-		}
-		if err := c.Raw(ctx, "GET", "/api/v1/mappings/"+url.PathEscape(id), nil, nil, &m); err != nil {
+	for _, ref := range mappings {
+		id := ref.ID
+		m, err := c.GetMapping(ctx, id)
+		if err != nil {
 			fail(fmt.Errorf("reading mapping %s: %w", id, err))
 			continue
 		}
@@ -57,7 +53,7 @@ func Run(ctx context.Context, c *okta.Client, dryRun bool, log io.Writer) Result
 		if len(names) == 0 {
 			continue
 		}
-		fmt.Fprintf(log, "%s mapping %s (%s -> %s) properties %s\n", verb, id, m.Source.Name, m.Target.Name, strings.Join(names, ", "))
+		fmt.Fprintf(log, "%s mapping %s (%s -> %s) properties %s\n", verb, id, m.SourceName, m.TargetName, strings.Join(names, ", "))
 		r.MappingProperties += len(names)
 		if dryRun {
 			continue
@@ -125,7 +121,7 @@ func Run(ctx context.Context, c *okta.Client, dryRun bool, log io.Writer) Result
 	return r
 }
 
-func swept(props map[string]any) []string {
+func swept[V any](props map[string]V) []string {
 	var out []string
 	for n := range props {
 		if strings.HasPrefix(strings.ToLower(n), Prefix) {
@@ -134,27 +130,4 @@ func swept(props map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func listMappings(ctx context.Context, c *okta.Client) ([]string, error) {
-	var ids []string
-	q := url.Values{"limit": {strconv.Itoa(200)}}
-	for page := 0; page < 1000; page++ {
-		var batch []struct {
-			ID string `json:"id"`
-		}
-		h, err := c.RawHeader(ctx, "GET", "/api/v1/mappings", q, nil, &batch)
-		if err != nil {
-			return ids, fmt.Errorf("listing mappings: %w", err)
-		}
-		for _, m := range batch {
-			ids = append(ids, m.ID)
-		}
-		after := okta.NextCursor(h)
-		if after == "" || len(batch) == 0 {
-			return ids, nil
-		}
-		q.Set("after", after)
-	}
-	return ids, fmt.Errorf("listing mappings: too many pages")
 }
