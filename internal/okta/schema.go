@@ -240,39 +240,35 @@ func (c *Client) createAttribute(ctx context.Context, ref schemaRef, owner strin
 	if owner == "" {
 		owner = DefaultUserType
 	}
-	got, err := c.writeProperty(ctx, ref, a.Name, propertyOp{
-		verb: "create",
-		build: func(cur map[string]any, attempted bool) (map[string]any, bool, error) {
-			if cur != nil {
-				// After an ambiguous failure of our own write, writeProperty has already accepted
-				// an attribute matching what we sent; anything else existing is not ours.
-				return nil, false, &AttributeExistsError{Kind: ref.kind(), Name: a.Name, Owner: ref.describe(), ImportID: owner + "/" + a.Name}
-			}
-			return applyAttribute(nil, a, ref.app), false, nil
-		},
-		shows: func(got map[string]any) bool {
-			return got != nil && sameAttribute(attributeFromProperty(a.Name, got), a, ref.app)
-		},
+	return c.writeAttribute(ctx, ref, a, "create", func(cur map[string]any, attempted bool) (map[string]any, bool, error) {
+		if cur != nil {
+			// After an ambiguous failure of our own write, writeProperty has already accepted
+			// an attribute matching what we sent; anything else existing is not ours.
+			return nil, false, &AttributeExistsError{Kind: ref.kind(), Name: a.Name, Owner: ref.describe(), ImportID: owner + "/" + a.Name}
+		}
+		return applyAttribute(nil, a, ref.app), false, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := attributeFromProperty(a.Name, got)
-	return &out, nil
 }
 
 func (c *Client) updateAttribute(ctx context.Context, ref schemaRef, a Attribute) (*Attribute, error) {
+	return c.writeAttribute(ctx, ref, a, "update", func(cur map[string]any, _ bool) (map[string]any, bool, error) {
+		if cur == nil {
+			return nil, false, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(a.Name)}
+		}
+		if sameAttribute(attributeFromProperty(a.Name, cur), a, ref.app) {
+			return nil, true, nil
+		}
+		return applyAttribute(cur, a, ref.app), false, nil
+	})
+}
+
+// writeAttribute runs a create or update of attribute a (build as in propertyOp); either is done
+// when the attribute read back has a's managed fields.
+func (c *Client) writeAttribute(ctx context.Context, ref schemaRef, a Attribute, verb string,
+	build func(cur map[string]any, attempted bool) (map[string]any, bool, error)) (*Attribute, error) {
 	got, err := c.writeProperty(ctx, ref, a.Name, propertyOp{
-		verb: "update",
-		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
-			if cur == nil {
-				return nil, false, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(a.Name)}
-			}
-			if sameAttribute(attributeFromProperty(a.Name, cur), a, ref.app) {
-				return nil, true, nil
-			}
-			return applyAttribute(cur, a, ref.app), false, nil
-		},
+		verb:  verb,
+		build: build,
 		shows: func(got map[string]any) bool {
 			return got != nil && sameAttribute(attributeFromProperty(a.Name, got), a, ref.app)
 		},
