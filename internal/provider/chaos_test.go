@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,11 +171,18 @@ func (p chaosProfile) with429(cycle, variant int) bool {
 
 // chaosEmulator starts the emulator for a chaos test: profile sourcing on for the Dialpad app and a
 // snapshot of the seed taken while the org is still calm; then every knob is turned on.
-func chaosEmulator(t *testing.T, p chaosProfile) (*acctest.Emulator, *acctest.Snapshot) {
+func chaosEmulator(t *testing.T, p chaosProfile) (*acctest.Emulator, *chaosSeed) {
 	t.Helper()
 	emu := acctest.NewEmulator(t)
 	emu.EnsureProfileSource(t, emu.Fixtures().AppID)
-	snap := emu.Snapshot(t)
+	users, err := psUsers(emu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) < 100 {
+		t.Fatalf("the demo seed has %d users; the profile comparison after each destroy would prove little", len(users))
+	}
+	snap := &chaosSeed{Snapshot: emu.Snapshot(t), users: users}
 	k := p.knobs
 	emu.SetFaults(t, acctest.Faults{
 		Latency: &k.Latency, FaultRate: &k.FaultRate, RateLimit: &k.RateLimit,
@@ -205,15 +214,47 @@ func emptyAfterApply() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }
 
-// seedAgain is the check after each destroy: nothing of the sync is left and the org's schemas and
-// mappings equal the seed's, field by field.
-func seedAgain(emu *acctest.Emulator, snap *acctest.Snapshot, name string, cycle int) resource.TestCheckFunc {
+// chaosSeed is the org before the chaos: the schemas and mappings (acctest snapshot) and every
+// user's Okta profile.
+type chaosSeed struct {
+	*acctest.Snapshot
+	users map[string]map[string]any
+}
+
+// seedAgain is the check after each destroy: nothing of the sync is left, the org's schemas and
+// mappings equal the seed's, field by field, and so does every user's profile (the reapplies under
+// faults wrote only the synced attribute, whose values left with it).
+func seedAgain(emu *acctest.Emulator, seed *chaosSeed, name string, cycle int) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		if err := psNoPieces(emu, name); err != nil {
 			return fmt.Errorf("cycle %d, after destroy: %w", cycle, err)
 		}
-		if err := emu.CheckUnchanged(snap)(s); err != nil {
+		if err := emu.CheckUnchanged(seed.Snapshot)(s); err != nil {
 			return fmt.Errorf("cycle %d, after destroy: %w", cycle, err)
+		}
+		now, err := psUsers(emu)
+		if err != nil {
+			return err
+		}
+		var diffs []string
+		for id, before := range seed.users {
+			after, ok := now[id]
+			if !ok {
+				diffs = append(diffs, "user "+id+" is gone")
+				continue
+			}
+			for k := range union(before, after) {
+				if !reflect.DeepEqual(before[k], after[k]) {
+					diffs = append(diffs, fmt.Sprintf("user %s: %s changed from %v to %v", id, k, before[k], after[k]))
+				}
+			}
+		}
+		if len(now) != len(seed.users) {
+			diffs = append(diffs, fmt.Sprintf("%d users, the seed had %d", len(now), len(seed.users)))
+		}
+		if len(diffs) > 0 {
+			sort.Strings(diffs)
+			return fmt.Errorf("cycle %d, after destroy, user profiles differ from the seed's:\n  %s", cycle, strings.Join(diffs[:min(len(diffs), 20)], "\n  "))
 		}
 		return nil
 	}
