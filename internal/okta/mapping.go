@@ -589,43 +589,23 @@ func (u MappingUse) String() string {
 // mapping out of ownerID. Okta refuses to delete such an attribute; this names the culprits.
 func (c *Client) MappingsUsingAttribute(ctx context.Context, ownerID, name string) ([]MappingUse, error) {
 	var uses []MappingUse
-	into, err := c.listMappings(ctx, "", ownerID)
-	if err != nil {
-		return nil, err
-	}
-	outOf, err := c.listMappings(ctx, ownerID, "")
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range into {
-		if r.TargetID != ownerID {
-			continue
-		}
-		m, err := c.GetMapping(ctx, r.ID)
-		if IsNotFound(err) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
+	err := c.eachMapping(ctx, "", ownerID, func(m *Mapping) {
 		if p, ok := m.Properties[name]; ok {
 			uses = append(uses, useOf(m, name, p, true))
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, r := range outOf {
-		if r.SourceID != ownerID {
-			continue
-		}
-		m, err := c.GetMapping(ctx, r.ID)
-		if IsNotFound(err) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
+	err = c.eachMapping(ctx, ownerID, "", func(m *Mapping) {
 		for prop, p := range m.Properties {
 			if ExpressionReads(p.Expression, m.SourceType, name) {
 				uses = append(uses, useOf(m, prop, p, false))
 			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(uses, func(i, j int) bool {
 		if uses[i].MappingID != uses[j].MappingID {
@@ -634,6 +614,29 @@ func (c *Client) MappingsUsingAttribute(ctx context.Context, ownerID, name strin
 		return uses[i].Property < uses[j].Property
 	})
 	return uses, nil
+}
+
+// eachMapping reads every mapping from sourceID and/or into targetID ("" matches any) with its
+// properties and calls fn with it; a mapping gone between the list and the read is skipped.
+func (c *Client) eachMapping(ctx context.Context, sourceID, targetID string, fn func(*Mapping)) error {
+	refs, err := c.listMappings(ctx, sourceID, targetID)
+	if err != nil {
+		return err
+	}
+	for _, r := range refs {
+		// Filter again: the query parameters are a hint an older org may ignore.
+		if (sourceID != "" && r.SourceID != sourceID) || (targetID != "" && r.TargetID != targetID) {
+			continue
+		}
+		m, err := c.GetMapping(ctx, r.ID)
+		if IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		fn(m)
+	}
+	return nil
 }
 
 func useOf(m *Mapping, prop string, p MappingProperty, asTarget bool) MappingUse {
