@@ -85,6 +85,17 @@ func TestAccBadInput(t *testing.T) {
 		{"user attribute integer enum value", with(userAttr("ok", `type = "integer"`, `enum = ["x"]`)), false, `Invalid enum value.*enum.*"x" is not a valid integer`},
 		{"user attribute unique boolean", with(userAttr("ok", `type = "boolean"`, "unique = true")), false, `unique.*Okta supports unique values only for string, number and integer`},
 		{"user attribute pattern on an integer", with(userAttr("ok", `type = "integer"`, `pattern = "[0-9]+"`)), false, `pattern is only valid with type = "string"`},
+		{"user attribute negative min_length", with(userAttr("ok", "min_length = -1")), false, `min_length -1 is negative`},
+		{"user attribute max_length 0", with(userAttr("ok", "max_length = 0")), false, `max_length 0 must be at least 1`},
+		{"user attribute duplicate enum values", with(userAttr("ok", `enum = ["a", "a"]`)), false, `Duplicate List Value.*enum`},
+		{"user attribute duplicate one_of const", with(userAttr("ok", `one_of = [{ const = "a", title = "A" }, { const = "a", title = "B" }]`)), false, `Invalid one_of.*values must be unique`},
+		{"user attribute empty title", with(`resource "dialpad_okta_user_attribute" "bad" {
+  name  = "ok"
+  title = ""
+}`), false, `title string length must be at least 1`},
+		{"user attribute array of booleans", with(userAttr("ok", `type = "array"`, `array_type = "boolean"`)), false, `array_type value must be one of`},
+		{"user attribute timeout not a duration", with(userAttr("ok", "timeouts {\n    create = \"ten minutes\"\n  }")), false, `Invalid Attribute Value Time Duration.*create = "ten minutes"`},
+		{"app user attribute union with scope SELF", with(appAttr(fx.AppID, "ok", `type = "array"`, `array_type = "string"`, "union = true", `scope = "SELF"`)), false, `union = true cannot be combined with scope = "SELF"`},
 
 		// dialpad_okta_app_user_attribute
 		{"app user attribute app_id with a slash", with(appAttr("0oa1/x", "ok")), false, `app_id.*must be an app id`},
@@ -185,6 +196,11 @@ func TestAccBadInput(t *testing.T) {
 	}
 
 	emu.ResetStats(t)
+	// One read of our own, so the stats below count something even when -run picks only cases whose
+	// checks need no API call.
+	if _, err := emu.Client().FindApp(context.Background(), fx.AppID); err != nil {
+		t.Fatal(err)
+	}
 	t.Run("cases", func(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -206,7 +222,7 @@ func TestAccBadInput(t *testing.T) {
 	// Nothing was written: every call the plans made was a read (or the OAuth token request).
 	stats := emu.Stats(t)
 	if stats.Total == 0 {
-		t.Fatal("the emulator counted no call at all: the plans' reads (plan-time checks) should show, so the no-write check below would prove nothing")
+		t.Fatal("the emulator counted no call at all, not even the test's own read: the no-write check below would prove nothing")
 	}
 	var writes []string
 	for route, n := range stats.ByRoute {
