@@ -12,9 +12,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
+	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
 	"github.com/dialpad/terraform-provider-dialpad/internal/acctest/sweep"
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 )
@@ -24,11 +24,13 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "give up after this long")
 	flag.Parse()
 
-	cfg, err := configFromEnv()
+	cfg, err := acctest.OrgConfigFromEnv()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sweep:", err)
 		os.Exit(2)
 	}
+	cfg.MaxRetries, cfg.MaxBackoff, cfg.Version = 5, 30*time.Second, "sweep"
+	cfg.NoReadCache = true // it reads what it is about to remove
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	ctx, cancel = context.WithTimeout(ctx, *timeout)
@@ -44,38 +46,4 @@ func main() {
 	if len(r.Errors) > 0 {
 		os.Exit(1)
 	}
-}
-
-func configFromEnv() (okta.Config, error) {
-	orgURL := os.Getenv("OKTA_ORG_URL")
-	if orgURL == "" && os.Getenv("OKTA_ORG_NAME") != "" {
-		base := os.Getenv("OKTA_BASE_URL")
-		if base == "" {
-			base = "okta.com"
-		}
-		orgURL = "https://" + os.Getenv("OKTA_ORG_NAME") + "." + base
-	}
-	if orgURL == "" {
-		return okta.Config{}, fmt.Errorf("set OKTA_ORG_URL (or OKTA_ORG_NAME [+ OKTA_BASE_URL])")
-	}
-	cfg := okta.Config{OrgURL: orgURL, APIToken: os.Getenv("OKTA_API_TOKEN"), MaxRetries: 5, MaxBackoff: 30 * time.Second, Version: "sweep", NoReadCache: true}
-	if cfg.APIToken == "" {
-		cfg.ClientID = os.Getenv("OKTA_API_CLIENT_ID")
-		key := os.Getenv("OKTA_API_PRIVATE_KEY")
-		if key != "" && !strings.Contains(key, "-----BEGIN") {
-			b, err := os.ReadFile(key)
-			if err != nil {
-				return cfg, fmt.Errorf("OKTA_API_PRIVATE_KEY is neither PEM nor a readable file")
-			}
-			key = string(b)
-		}
-		cfg.PrivateKey = key
-		cfg.PrivateKeyID = os.Getenv("OKTA_API_PRIVATE_KEY_ID")
-		for _, s := range strings.Split(os.Getenv("OKTA_API_SCOPES"), ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				cfg.Scopes = append(cfg.Scopes, s)
-			}
-		}
-	}
-	return cfg, nil
 }
