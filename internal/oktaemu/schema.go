@@ -114,7 +114,7 @@ func decodeBody(r *http.Request, v any) *apiError {
 }
 
 var (
-	variableName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	variableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	// reservedNames cannot be used for custom attributes (a short excerpt of Okta's reserved list).
 	reservedNames = []string{"id", "status", "created", "activated", "statusChanged", "lastLogin", "lastUpdated",
 		"passwordChanged", "type", "credentials", "profile", "_links", "_embedded", "password", "provider"}
@@ -196,7 +196,7 @@ func (e *Emulator) applySchemaPatch(s *schemaObj, patch schemaPatch, now time.Ti
 
 func (e *Emulator) checkNewName(s *schemaObj, cur *schemaDoc, name string, now time.Time) []string {
 	if !variableName.MatchString(name) || len(name) > 100 {
-		return []string{fmt.Sprintf("Variable name %q is invalid: it must start with a letter and contain only letters, digits and underscores.", name)}
+		return []string{fmt.Sprintf("Variable name %q is invalid: Property names should only contain alphanumeric characters and underscores and must not start with a digit.", name)}
 	}
 	lower := strings.ToLower(name)
 	for _, r := range reservedNames {

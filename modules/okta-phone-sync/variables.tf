@@ -29,8 +29,8 @@ variable "attribute_name" {
   default     = "dialpadPhone"
 
   validation {
-    condition     = can(regex("^[A-Za-z][A-Za-z0-9_]{0,99}$", var.attribute_name))
-    error_message = "The attribute_name must start with a letter and contain only letters, digits and underscores (at most 100 characters), as Okta requires of variable names."
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]{0,99}$", var.attribute_name))
+    error_message = "The attribute_name must start with a letter or underscore and contain only letters, digits and underscores (at most 100 characters), as Okta requires of variable names."
   }
 }
 
