@@ -297,14 +297,11 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 // ReadPhoneSync reads every piece. It returns a *NotFoundError only when none of them exists;
 // otherwise the missing ones are nil in the answer (see Drift).
 func (c *Client) ReadPhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
-	o := &PhoneSyncObserved{UserTypeID: s.UserTypeID, MappingID: s.MappingID}
-	if o.UserTypeID == "" {
-		ut, err := c.FindUserType(ctx, s.userType())
-		if err != nil && !IsNotFound(err) {
-			return nil, err
-		}
-		o.UserTypeID = ut.ID
+	utID, err := c.phoneSyncUserTypeID(ctx, s)
+	if err != nil {
+		return nil, err
 	}
+	o := &PhoneSyncObserved{UserTypeID: utID, MappingID: s.MappingID}
 	ua, err := c.FindUserAttribute(ctx, s.userType(), s.AttributeName)
 	if err != nil && !IsNotFound(err) {
 		return nil, err
@@ -416,13 +413,9 @@ func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*Ph
 // mapping's other properties stay), the app user attribute, then the Okta user attribute, whose
 // source priority goes with it. Pieces already gone count as deleted.
 func (c *Client) DeletePhoneSync(ctx context.Context, s PhoneSyncSpec) error {
-	utID := s.UserTypeID
-	if utID == "" {
-		ut, err := c.FindUserType(ctx, s.userType())
-		if err != nil && !IsNotFound(err) {
-			return err
-		}
-		utID = ut.ID
+	utID, err := c.phoneSyncUserTypeID(ctx, s)
+	if err != nil {
+		return err
 	}
 	if utID != "" {
 		if err := c.DeleteMappingProperties(ctx, s.AppID, utID, []string{s.AttributeName}); err != nil {
@@ -436,4 +429,17 @@ func (c *Client) DeletePhoneSync(ctx context.Context, s PhoneSyncSpec) error {
 		return fmt.Errorf("deleting the Okta user attribute %s: %w", s.UserAttributeID(), err)
 	}
 	return nil
+}
+
+// phoneSyncUserTypeID is the id of the sync's user type: the one remembered in s, or looked up;
+// "" when the user type is gone (then so are its attributes and its mapping).
+func (c *Client) phoneSyncUserTypeID(ctx context.Context, s PhoneSyncSpec) (string, error) {
+	if s.UserTypeID != "" {
+		return s.UserTypeID, nil
+	}
+	ut, err := c.FindUserType(ctx, s.userType())
+	if IsNotFound(err) {
+		return "", nil
+	}
+	return ut.ID, err
 }
