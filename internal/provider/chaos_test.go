@@ -459,3 +459,121 @@ resource "dialpad_okta_phone_sync" %[1]q {
 	resource.ParallelTest(t, moduleCase(resource.TestCase{Steps: steps}))
 	logChaosStats(t, emu, start)
 }
+
+// TestAccChaos_manyWriters: n attributes on the Okta user schema, n on the app's schema, their
+// source overrides and one mapping owning all n properties, created, updated and destroyed in one
+// configuration at Terraform's -parallelism=10 under the same chaos (n = 5, 20 in a soak). The
+// resources contend for the same schema lock and the same mapping while writes fail,
+// commit-then-fail, get dropped and show late.
+func TestAccChaos_manyWriters(t *testing.T) {
+	acctest.RequireEmulator(t, "needs the emulator's fault rate, rate limit, delays, lost-update window and after_commit fault rules")
+	p := currentChaosProfile(t)
+	p.cycles = 1
+	emu, seed := chaosEmulator(t, p)
+	fx := emu.Fixtures()
+	prefix := emu.RandomName("W")
+	n := 5 // keeps `make test` short; a soak runs twice the parallelism Terraform allows
+	if p.name == "soak" {
+		n = 20
+	}
+	start := time.Now()
+
+	config := func(title string, push string) string {
+		return emu.Config(fmt.Sprintf(`
+data "dialpad_okta_user_type" "default" {}
+
+resource "dialpad_okta_user_attribute" "w" {
+  count = %[1]d
+  name  = "%[2]s${count.index}"
+  title = %[3]s
+
+  timeouts {
+    create = %[5]q
+    update = %[5]q
+    delete = %[5]q
+  }
+}
+
+resource "dialpad_okta_app_user_attribute" "w" {
+  count  = %[1]d
+  app_id = %[4]q
+  name   = "%[2]s${count.index}"
+  title  = %[3]s
+
+  timeouts {
+    create = %[5]q
+    update = %[5]q
+    delete = %[5]q
+  }
+}
+
+resource "dialpad_okta_attribute_source" "w" {
+  count          = %[1]d
+  attribute_name = dialpad_okta_user_attribute.w[count.index].name
+  master_type    = "OVERRIDE"
+  priority       = [%[4]q]
+}
+
+resource "dialpad_okta_attribute_mapping" "w" {
+  source_id = %[4]q
+  target_id = data.dialpad_okta_user_type.default.id
+  properties = {
+    for i in range(%[1]d) : dialpad_okta_user_attribute.w[i].name => {
+      expression  = "appuser.${dialpad_okta_app_user_attribute.w[i].name}"
+      push_status = %[6]q
+    }
+  }
+
+  timeouts {
+    create = %[5]q
+    update = %[5]q
+    delete = %[5]q
+  }
+
+  depends_on = [dialpad_okta_attribute_source.w]
+}
+`, n, prefix, acctest.Quote(title), fx.AppID, p.timeout, push))
+	}
+	allThere := func(title, push string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			ctx := context.Background()
+			c := emu.Client()
+			ut, err := c.FindUserType(ctx, fx.UserType)
+			if err != nil {
+				return err
+			}
+			m, err := c.FindMapping(ctx, fx.AppID, ut.ID)
+			if err != nil {
+				return err
+			}
+			var errs []string
+			for i := 0; i < n; i++ {
+				name := fmt.Sprintf("%s%d", prefix, i)
+				if a, err := c.FindUserAttribute(ctx, fx.UserType, name); err != nil || a.Title != title ||
+					a.Source.MasterType != "OVERRIDE" || len(a.Source.Priority) != 1 || a.Source.Priority[0] != fx.AppID {
+					errs = append(errs, fmt.Sprintf("user attribute %s: %+v %v", name, a, err))
+				}
+				if a, err := c.FindAppUserAttribute(ctx, fx.AppID, name); err != nil || a.Title != title {
+					errs = append(errs, fmt.Sprintf("app user attribute %s: %+v %v", name, a, err))
+				}
+				if mp, ok := m.Properties[name]; !ok || mp.Expression != "appuser."+name || mp.PushStatus != push {
+					errs = append(errs, fmt.Sprintf("mapping property %s: %+v (present %v)", name, mp, ok))
+				}
+			}
+			if len(errs) > 0 {
+				return fmt.Errorf("after apply:\n  %s", strings.Join(errs, "\n  "))
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             seedAgain(emu, seed, prefix+"0", 1),
+		Steps: []resource.TestStep{
+			{PreConfig: armRules(t, emu), Config: config("Writer", "PUSH"), ConfigPlanChecks: emptyAfterApply(), Check: allThere("Writer", "PUSH")},
+			{PreConfig: armRules(t, emu), Config: config("Writer updated", "DONT_PUSH"), ConfigPlanChecks: emptyAfterApply(), Check: allThere("Writer updated", "DONT_PUSH")},
+			{PreConfig: armRules(t, emu), Config: emu.Config(), Check: seedAgain(emu, seed, prefix+"0", 1)},
+		},
+	})
+	logChaosStats(t, emu, start)
+}
