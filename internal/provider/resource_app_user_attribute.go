@@ -66,6 +66,7 @@ func (r *appUserAttributeResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *appUserAttributeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := attributeSchemaAttributes()
+	attrs["name"] = withNameValidator(attrs["name"], newAttributeNameValidator(false))
 	attrs["id"] = schema.StringAttribute{
 		Computed:            true,
 		MarkdownDescription: "`<app_id>/<name>`, also the import ID.",

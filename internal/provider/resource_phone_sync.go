@@ -106,7 +106,7 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultAttribute),
 				MarkdownDescription: "Variable name of the attribute on the Okta user profile and on the app user profile. Default `" + phoneSyncDefaultAttribute + "`.",
 				PlanModifiers:       replace,
-				Validators:          []validator.String{variableNameValidator()},
+				Validators:          []validator.String{newAttributeNameValidator(true)},
 			},
 			"display_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),

@@ -95,6 +95,7 @@ func (r *userAttributeResource) Metadata(_ context.Context, req resource.Metadat
 
 func (r *userAttributeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := attributeSchemaAttributes()
+	attrs["name"] = withNameValidator(attrs["name"], newAttributeNameValidator(true))
 	attrs["id"] = schema.StringAttribute{
 		Computed:            true,
 		MarkdownDescription: "`<user_type>/<name>`, also the import ID.",
@@ -251,6 +252,14 @@ func splitUserTypeID(id string) (userType, name string, ok bool) {
 
 // ---- helpers shared with dialpad_okta_app_user_attribute -------------------------------------
 
+// withNameValidator replaces the validator of the shared "name" attribute: the user profile and
+// an app user profile refuse different names (base properties).
+func withNameValidator(a schema.Attribute, v validator.String) schema.Attribute {
+	s := a.(schema.StringAttribute)
+	s.Validators = []validator.String{v}
+	return s
+}
+
 // attributeSchemaAttributes are the schema attributes both attribute resources have.
 func attributeSchemaAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
@@ -345,7 +354,7 @@ func attributeSchemaAttributes() map[string]schema.Attribute {
 		"pattern": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Regular expression a `string` value must match (Okta evaluates it, Java syntax).",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), patternValidator()},
 		},
 		"external_name": schema.StringAttribute{
 			Optional: true,

@@ -47,3 +47,19 @@ func urnValidator() validator.String {
 func externalNameValidator() validator.String {
 	return ruleValidator{what: "an external name", rule: validate.ExternalName}
 }
+
+// newAttributeNameValidator checks the name of an attribute the provider creates: an Okta variable
+// name of at most 100 characters that is not reserved and, on the Okta user profile (userProfile),
+// not a base property such as email. Okta refuses those only when the apply writes the schema.
+func newAttributeNameValidator(userProfile bool) validator.String {
+	what := "an Okta variable name that is free for a new attribute of the app user profile"
+	if userProfile {
+		what = "an Okta variable name that is free for a new attribute of the Okta user profile"
+	}
+	return ruleValidator{what: what, rule: func(s string) error { return validate.NewAttributeName(s, userProfile) }}
+}
+
+// patternValidator refuses a pattern that is not a regular expression in any dialect.
+func patternValidator() validator.String {
+	return ruleValidator{what: "a regular expression", rule: validate.Pattern}
+}
