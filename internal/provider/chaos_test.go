@@ -182,7 +182,15 @@ func chaosEmulator(t *testing.T, p chaosProfile) (*acctest.Emulator, *chaosSeed)
 	if len(users) < 100 {
 		t.Fatalf("the demo seed has %d users; the profile comparison after each destroy would prove little", len(users))
 	}
-	snap := &chaosSeed{Snapshot: emu.Snapshot(t), users: users}
+	hrUsers, err := emu.Client().ListAppUsers(context.Background(), emu.Fixtures().SourceAppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr := map[string]bool{}
+	for _, u := range hrUsers {
+		hr[u.ID] = true
+	}
+	snap := &chaosSeed{Snapshot: emu.Snapshot(t), users: users, hr: hr}
 	k := p.knobs
 	emu.SetFaults(t, acctest.Faults{
 		Latency: &k.Latency, FaultRate: &k.FaultRate, RateLimit: &k.RateLimit,
@@ -210,6 +218,14 @@ func chaosVariants(cycle int) []chaosVariant {
 	}
 }
 
+// chaosChecks is check, followed by more when also.
+func chaosChecks(check resource.TestCheckFunc, also bool, more resource.TestCheckFunc) resource.TestCheckFunc {
+	if !also {
+		return check
+	}
+	return resource.ComposeTestCheckFunc(check, more)
+}
+
 func emptyAfterApply() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }
@@ -219,6 +235,17 @@ func emptyAfterApply() resource.ConfigPlanChecks {
 type chaosSeed struct {
 	*acctest.Snapshot
 	users map[string]map[string]any
+	hr    map[string]bool // users assigned to the HR app (their profile master)
+}
+
+// numbersArrive is the check of the first apply of a cycle (PUSH, source override): after the
+// app's import every assigned user with a Dialpad number has it on their Okta profile, HR-sourced
+// users included, and no other attribute of any user changed.
+func numbersArrive(t *testing.T, emu *acctest.Emulator, seed *chaosSeed, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		emu.Import(t, emu.Fixtures().AppID)
+		return psValues(emu, name, "+1415555", 40, seed.users, seed.hr, true)(s)
+	}
 }
 
 // seedAgain is the check after each destroy: nothing of the sync is left, the org's schemas and
@@ -308,7 +335,7 @@ func TestAccChaos_phoneSync(t *testing.T) {
 				PreConfig:        arm,
 				Config:           cfg,
 				ConfigPlanChecks: emptyAfterApply(),
-				Check:            psAllPieces(emu, name, v.title, v.external, v.push, v.override),
+				Check:            chaosChecks(psAllPieces(emu, name, v.title, v.external, v.push, v.override), i == 0, numbersArrive(t, emu, snap, name)),
 			})
 		}
 		// Import reads every piece back through the same faults and must find what was applied.
@@ -362,10 +389,11 @@ func TestAccChaos_module(t *testing.T) {
 			// Check takes the legacy state shim, which refuses child modules: ask the org through
 			// a state check instead.
 			steps = append(steps, resource.TestStep{
-				PreConfig:         arm,
-				ConfigDirectory:   dirConfig(t, cfg),
-				ConfigPlanChecks:  emptyAfterApply(),
-				ConfigStateChecks: []statecheck.StateCheck{chaosOrgCheck(psAllPieces(emu, name, v.title, v.external, v.push, v.override))},
+				PreConfig:        arm,
+				ConfigDirectory:  dirConfig(t, cfg),
+				ConfigPlanChecks: emptyAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{chaosOrgCheck(
+					chaosChecks(psAllPieces(emu, name, v.title, v.external, v.push, v.override), i == 0, numbersArrive(t, emu, snap, name)))},
 			})
 		}
 		steps = append(steps, resource.TestStep{
