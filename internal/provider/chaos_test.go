@@ -24,12 +24,17 @@ import (
 // dialpad_okta_phone_sync and of the okta-phone-sync module against an emulator that is harsh on
 // purpose: 20% of API calls fail with 500/503, a rate limit, eventual consistency, the attribute
 // clean-up window, the lost-update window for schema and mapping writes, and before every apply
-// targeted faults that commit the write and still answer 5xx (the ambiguous failure).
+// targeted faults that commit the write and still answer 5xx (the ambiguous failure), plus a 429
+// the rate-limit governor could not foresee. TestAccChaos_mixed and TestAccChaos_manyWriters put
+// several writers of the same schemas and mapping into one configuration.
 //
 // After each apply the plan is empty (terraform-plugin-testing plans again after every apply and
-// refresh; the explicit plan checks say so). After each destroy the org's schemas and mappings equal
-// the seed's, property by property (acctest snapshot). Every cycle reuses the same attribute name,
-// so each create runs into the clean-up window of the previous destroy.
+// refresh; the explicit plan checks say so), every piece is in Okta as configured, and after the
+// first apply of a cycle the app's import brings the numbers to the users' Okta profiles. An import
+// in each composite cycle must read back what was applied. After each destroy the org's schemas and
+// mappings equal the seed's, property by property (acctest snapshot), and so does every user's
+// profile. Every cycle reuses the same attribute name, so each create runs into the clean-up window
+// of the previous destroy.
 //
 // `make test` runs a few cycles with millisecond-scale delays. `make soak` (DIALPAD_SOAK=1) runs
 // more cycles with delays of the size a real org shows; DIALPAD_SOAK_CYCLES overrides the count and
