@@ -88,7 +88,10 @@ type Faults struct {
 	ConsistencyDelay *time.Duration
 	CleanupDelay     *time.Duration
 	LostUpdateWindow *time.Duration
-	Rules            []FaultRule
+	OmitMaster       *bool
+	// RefuseDontPushFromSource: see oktaemu.Options.
+	RefuseDontPushFromSource *bool
+	Rules                    []FaultRule
 }
 
 // FaultRule is a targeted fault: the next Count calls of Method Route answer Status (after
@@ -121,6 +124,12 @@ func (f Faults) body() map[string]any {
 	}
 	if f.RateLimit != nil {
 		m["rate_limit"] = *f.RateLimit
+	}
+	if f.OmitMaster != nil {
+		m["omit_master"] = *f.OmitMaster
+	}
+	if f.RefuseDontPushFromSource != nil {
+		m["refuse_dont_push_from_source"] = *f.RefuseDontPushFromSource
 	}
 	if f.Rules != nil {
 		m["rules"] = f.Rules

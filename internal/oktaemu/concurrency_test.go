@@ -41,7 +41,9 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if s := te.stats(); s.Total != 1+6*5*7 || s.Deletes != 6*5 {
+	// Overlapping writes to one schema or mapping lose each other's changes, as in Okta (see
+	// arrivalBase), so fewer than all 30 deletions may find their property.
+	if s := te.stats(); s.Total != 1+6*5*7 || s.Deletes > 6*5 {
 		t.Fatalf("stats %+v", s)
 	}
 }

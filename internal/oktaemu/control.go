@@ -109,6 +109,8 @@ type faultsBody struct {
 	ConsistencyDelay *string      `json:"consistency_delay,omitempty"`
 	CleanupDelay     *string      `json:"cleanup_delay,omitempty"`
 	LostUpdateWindow *string      `json:"lost_update_window,omitempty"`
+	OmitMaster       *bool        `json:"omit_master,omitempty"`
+	RefuseDontPush   *bool        `json:"refuse_dont_push_from_source,omitempty"`
 	Rules            *[]faultRule `json:"rules,omitempty"`
 }
 
@@ -122,7 +124,8 @@ func (e *Emulator) faultsLocked() faultsBody {
 	return faultsBody{
 		Latency: str(k.latency), FaultRate: &k.faultRate, RateLimit: &k.rateLimit,
 		ConsistencyDelay: str(k.consistencyDelay), CleanupDelay: str(k.cleanupDelay),
-		LostUpdateWindow: str(k.lostUpdateWindow), Rules: &rules,
+		LostUpdateWindow: str(k.lostUpdateWindow), OmitMaster: &k.omitMaster,
+		RefuseDontPush: &k.refuseDontPushFromSource, Rules: &rules,
 	}
 }
 
@@ -168,6 +171,12 @@ func (e *Emulator) ctlPutFaults(w http.ResponseWriter, r *http.Request) {
 			causes = append(causes, "rate_limit must not be negative.")
 		}
 		k.rateLimit = *body.RateLimit
+	}
+	if body.OmitMaster != nil {
+		k.omitMaster = *body.OmitMaster
+	}
+	if body.RefuseDontPush != nil {
+		k.refuseDontPushFromSource = *body.RefuseDontPush
 	}
 	if body.Rules != nil {
 		for _, rule := range *body.Rules {

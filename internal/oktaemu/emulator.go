@@ -14,7 +14,9 @@
 //	GET  /__emulator/faults                        current knobs and live rules
 //	PUT  /__emulator/faults                        {"latency": "50ms", "fault_rate": 0.1, "rate_limit": 60,
 //	                                                "consistency_delay": "1s", "cleanup_delay": "5s",
-//	                                                "lost_update_window": "200ms", "rules": [{"method": "POST",
+//	                                                "lost_update_window": "200ms", "omit_master": true,
+//	                                                "refuse_dont_push_from_source": true,
+//	                                                "rules": [{"method": "POST",
 //	                                                "route": "/api/v1/mappings/{id}", "status": 503, "count": 1,
 //	                                                "after_commit": true}]}  (keys left out keep their value)
 //	PUT  /__emulator/oauth-clients/{clientId}      {"public_key_pem": "...", "scopes": ["okta.schemas.manage"]}
@@ -55,6 +57,15 @@ type Options struct {
 	FaultRate float64
 	// RateLimit is the number of requests per minute per Okta rate-limit bucket; 0 is unlimited.
 	RateLimit int
+	// OmitMaster answers user schema properties without `master`, as some real orgs do (recordings
+	// from 2026 where a posted PROFILE_MASTER comes back without it). The stored source priority is
+	// still kept and used for sourcing.
+	OmitMaster bool
+	// RefuseDontPushFromSource answers a mapping write with DONT_PUSH from a profile-source app 400
+	// "Profile mastering enabled apps support push status only", as the org of
+	// terraform-provider-okta #807 did; other evidence (the ProfileMapping_crud recording) accepts
+	// DONT_PUSH from a source that is not profile mastering, so orgs may differ.
+	RefuseDontPushFromSource bool
 	// NoControl starts the emulator without the /__emulator/ control API.
 	NoControl bool
 }
@@ -70,6 +81,9 @@ type knobs struct {
 	lostUpdateWindow time.Duration
 	faultRate        float64
 	rateLimit        int
+	omitMaster       bool
+	// refuseDontPushFromSource: see Options.RefuseDontPushFromSource.
+	refuseDontPushFromSource bool
 }
 
 // Emulator is an in-memory Okta org. It is safe for concurrent use.
@@ -113,12 +127,14 @@ func New(opts Options) (*Emulator, error) {
 		noControl: opts.NoControl,
 		oauth:     newOAuthServer(),
 		knobs: knobs{
-			latency:          opts.Latency,
-			consistencyDelay: opts.ConsistencyDelay,
-			cleanupDelay:     opts.CleanupDelay,
-			lostUpdateWindow: opts.LostUpdateWindow,
-			faultRate:        opts.FaultRate,
-			rateLimit:        opts.RateLimit,
+			latency:                  opts.Latency,
+			consistencyDelay:         opts.ConsistencyDelay,
+			cleanupDelay:             opts.CleanupDelay,
+			lostUpdateWindow:         opts.LostUpdateWindow,
+			faultRate:                opts.FaultRate,
+			rateLimit:                opts.RateLimit,
+			omitMaster:               opts.OmitMaster,
+			refuseDontPushFromSource: opts.RefuseDontPushFromSource,
 		},
 		buckets: map[string]*bucket{},
 		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x0c7a)),
@@ -245,6 +261,8 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		statRoute = r.Method + " (unmatched)"
 	}
 
+	// Writes apply to the object as it was when the request arrived (see arrivalBase).
+	*r = *r.WithContext(context.WithValue(r.Context(), arrivalKey{}, time.Now()))
 	e.mu.Lock()
 	w.Header().Set("X-Okta-Request-Id", e.randID(27))
 	k := e.knobs
@@ -308,6 +326,16 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	default:
 		e.api.ServeHTTP(w, r)
 	}
+}
+
+type arrivalKey struct{}
+
+// arrival is when the API request reached the emulator, before any latency.
+func arrival(r *http.Request) time.Time {
+	if t, ok := r.Context().Value(arrivalKey{}).(time.Time); ok {
+		return t
+	}
+	return time.Now()
 }
 
 type authKind int

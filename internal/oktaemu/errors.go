@@ -35,6 +35,11 @@ func errValidation(what string, causes ...string) *apiError {
 	return newAPIError(http.StatusBadRequest, "E0000001", "Api validation failed: "+what, causes...)
 }
 
+// errBadRequest is a 400 that Okta words as "The request was not valid: ..." (no errorCauses).
+func errBadRequest(detail string) *apiError {
+	return newAPIError(http.StatusBadRequest, "E0000001", "The request was not valid: "+detail)
+}
+
 func errMalformed(detail string) *apiError {
 	return newAPIError(http.StatusBadRequest, "E0000003", "The request body was not well-formed.", detail)
 }

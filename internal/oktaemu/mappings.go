@@ -55,11 +55,17 @@ func (e *Emulator) listMappings(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	src, tgt := q.Get("sourceId"), q.Get("targetId")
-	if t := e.org.userType(src); t != nil {
-		src = t.id
-	}
-	if t := e.org.userType(tgt); t != nil {
-		tgt = t.id
+	for _, id := range []*string{&src, &tgt} {
+		if *id == "" {
+			continue
+		}
+		if t := e.org.userType(*id); t != nil {
+			*id = t.id
+		} else if e.org.appsByID[*id] == nil {
+			// terraform-provider-okta #431: an id that is neither an app nor a user type.
+			e.writeErrorLocked(w, errBadRequest("Invalid source or target id. Source or target id must be of either App Instance or UserType id"))
+			return
+		}
 	}
 	var hits []*mapping
 	for _, m := range e.org.mappings {
@@ -103,7 +109,7 @@ func (e *Emulator) postMapping(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	cur := m.doc.current()
+	cur, overwrites := arrivalBase(&m.doc, now, arrival(r))
 	next := &mappingDoc{props: maps.Clone(cur.props)}
 	var causes []string
 	removed := 0
@@ -124,7 +130,7 @@ func (e *Emulator) postMapping(w http.ResponseWriter, r *http.Request) {
 			causes = append(causes, fmt.Sprintf("Property %s must be an object with expression and pushStatus.", target))
 			continue
 		}
-		mp, cs := e.org.checkMappingProperty(m, target, in.Expression, in.PushStatus, cur.props[target])
+		mp, cs := e.org.checkMappingProperty(m, target, in.Expression, in.PushStatus, cur.props[target], e.knobs.refuseDontPushFromSource)
 		if len(cs) > 0 {
 			causes = append(causes, cs...)
 			continue
@@ -140,6 +146,9 @@ func (e *Emulator) postMapping(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.renderMapping(r, m, next, true))
 		return
 	}
+	if overwrites {
+		e.stats.dropped++ // the write committed since this one arrived is lost
+	}
 	m.doc.put(now, next)
 	m.lastApplied = now
 	e.stats.deletes += removed
@@ -148,7 +157,8 @@ func (e *Emulator) postMapping(w http.ResponseWriter, r *http.Request) {
 
 // checkMappingProperty validates one property mapping: the target attribute exists, the expression
 // only reads attributes the source has, and PUSH is only used by profile-source apps.
-func (o *org) checkMappingProperty(m *mapping, target string, expr, push *string, old mappingProp) (mappingProp, []string) {
+// With refuseDontPush, DONT_PUSH from a profile-source app is refused as well.
+func (o *org) checkMappingProperty(m *mapping, target string, expr, push *string, old mappingProp, refuseDontPush bool) (mappingProp, []string) {
 	var causes []string
 	tdoc := o.schemaDocOf(m.targetID)
 	if tdoc == nil {
@@ -196,7 +206,7 @@ func (o *org) checkMappingProperty(m *mapping, target string, expr, push *string
 	}
 	if status == "" {
 		status = "PUSH"
-		if srcApp != nil {
+		if srcApp != nil && !srcApp.profileSource {
 			status = "DONT_PUSH"
 		}
 	}
@@ -206,6 +216,10 @@ func (o *org) checkMappingProperty(m *mapping, target string, expr, push *string
 			causes = append(causes, "Push status is allowed for profile mastering enabled apps only")
 		}
 	case "DONT_PUSH":
+		if srcApp != nil && srcApp.profileSource && refuseDontPush {
+			// terraform-provider-okta #807 (an org refusing DONT_PUSH from a profile-mastering source).
+			causes = append(causes, "Profile mastering enabled apps support push status only")
+		}
 	default:
 		causes = append(causes, fmt.Sprintf("Property %s: pushStatus must be PUSH or DONT_PUSH.", target))
 	}

@@ -29,8 +29,13 @@ func TestMappings_list(t *testing.T) {
 	if len(byTarget) != 1 || path(t, byTarget[0], "source", "name") != "user" || path(t, byTarget[0], "source", "type") != "user" {
 		t.Fatalf("by target: %v", byTarget)
 	}
-	if got := te.mustDo(200, "GET", "/api/v1/mappings?sourceId=0oanope", nil).list(t); len(got) != 0 {
-		t.Fatalf("unknown source: %v", got)
+	// terraform-provider-okta #431: an id that is neither an app nor a user type is a 400.
+	for _, q := range []string{"sourceId=0oanope", "targetId=0oanope", "sourceId=" + DemoDialpadAppID + "&targetId=oty404"} {
+		r := te.do("GET", "/api/v1/mappings?"+q, nil)
+		wantError(t, r, 400, "E0000001")
+		if !strings.Contains(string(r.raw), "Invalid source or target id") {
+			t.Fatalf("%s: %s", q, r.raw)
+		}
 	}
 	// Pagination.
 	r := te.mustDo(200, "GET", "/api/v1/mappings?limit=4", nil)

@@ -74,7 +74,8 @@ func (e *Emulator) postSchema(w http.ResponseWriter, r *http.Request, find func(
 		return
 	}
 	now := time.Now()
-	next, removed, apiErr := e.applySchemaPatch(s, patch, now)
+	base, overwrites := arrivalBase(&s.doc, now, arrival(r))
+	next, removed, apiErr := e.applySchemaPatch(s, base, patch, now)
 	if apiErr != nil {
 		e.writeErrorLocked(w, apiErr)
 		return
@@ -84,6 +85,9 @@ func (e *Emulator) postSchema(w http.ResponseWriter, r *http.Request, find func(
 		e.stats.dropped++
 		writeJSON(w, http.StatusOK, e.renderSchema(r, s, next))
 		return
+	}
+	if overwrites {
+		e.stats.dropped++ // the write committed since this one arrived is lost
 	}
 	s.doc.put(now, next)
 	s.lastApplied = now
@@ -120,10 +124,24 @@ var (
 		"passwordChanged", "type", "credentials", "profile", "_links", "_embedded", "password", "provider"}
 )
 
-// applySchemaPatch validates a POST body against the current schema and returns the new version and the
-// custom property names it removes. It never mutates the stored version. Callers hold e.mu.
-func (e *Emulator) applySchemaPatch(s *schemaObj, patch schemaPatch, now time.Time) (*schemaDoc, []string, *apiError) {
-	cur := s.doc.current()
+// arrivalBase is the version a write applies to: the one current when the request arrived. Okta
+// applies a schema or mapping POST to the object as it read it, so of two overlapping writes the one
+// committed last wins whole: the other's new property is missing from the next answer and its deleted
+// one reappears (recordings: TestAccResourceOktaUser_customProfileAttributes steps 18-20 and 30-32,
+// TestAccResourceOktaAppUserSchemas_parallel_api_calls steps 0-5 and 53-57). overwrites says a write
+// committed between the arrival and now, and is lost. Writes that do not overlap are unaffected.
+func arrivalBase[T any](v *versioned[T], now, arrived time.Time) (base T, overwrites bool) {
+	last := v.hist[len(v.hist)-1].at
+	if !last.After(arrived) {
+		return v.current(), false
+	}
+	return v.visible(now, now.Sub(arrived)), true
+}
+
+// applySchemaPatch validates a POST body against cur (the version the write applies to) and returns
+// the new version and the custom property names it removes. It never mutates a stored version.
+// Callers hold e.mu.
+func (e *Emulator) applySchemaPatch(s *schemaObj, cur *schemaDoc, patch schemaPatch, now time.Time) (*schemaDoc, []string, *apiError) {
 	next := cur.clone()
 	var causes, removed []string
 	op := "updateUserSchemas"
@@ -372,7 +390,10 @@ func (e *Emulator) normalizeProperty(s *schemaObj, name string, in map[string]an
 	}
 	if v, ok := p["pattern"]; ok {
 		pat, isStr := v.(string)
-		if !isStr || typ != "string" {
+		if s.appID != "" {
+			// Okta refuses pattern on app user schemas (terraform-provider-okta #606).
+			bad("Property %s: pattern is not supported on app user schemas.", name)
+		} else if !isStr || typ != "string" {
 			bad("Property %s: pattern must be a string and is only allowed for strings.", name)
 		} else if _, err := regexp.Compile(pat); err != nil {
 			bad("Property %s: pattern is not a valid regular expression.", name)
@@ -405,6 +426,8 @@ func (e *Emulator) normalizeProperty(s *schemaObj, name string, in map[string]an
 	if v, ok := p["required"]; ok {
 		if _, isBool := v.(bool); !isBool {
 			bad("Property %s: required must be a boolean.", name)
+		} else if v == false {
+			delete(p, "required") // recordings: required:false is never echoed
 		}
 	}
 	if v, ok := p["unique"]; ok {
@@ -417,6 +440,9 @@ func (e *Emulator) normalizeProperty(s *schemaObj, name string, in map[string]an
 			}
 		default:
 			bad("Property %s: unique must be UNIQUE_VALIDATED or NOT_UNIQUE.", name)
+		}
+		if p["unique"] == "NOT_UNIQUE" {
+			delete(p, "unique") // a non-unique property is answered without unique (schemas-doc)
 		}
 	}
 	if v, ok := p["union"]; ok {
@@ -433,6 +459,9 @@ func (e *Emulator) normalizeProperty(s *schemaObj, name string, in map[string]an
 		default:
 			bad("Property %s: union must be ENABLE or DISABLE.", name)
 		}
+		if typ != "array" {
+			delete(p, "union") // recordings: union is kept on arrays only
+		}
 	}
 	for _, k := range []string{"externalName", "externalNamespace"} {
 		if v, ok := p[k]; ok {
@@ -442,16 +471,21 @@ func (e *Emulator) normalizeProperty(s *schemaObj, name string, in map[string]an
 		}
 	}
 	if v, ok := p["master"]; ok {
-		if s.appID != "" {
-			bad("Property %s: master is not supported on app user schemas.", name)
-		} else {
-			causes = append(causes, e.checkMaster(name, v)...)
-		}
+		causes = append(causes, e.checkMaster(name, v)...)
 	} else if s.appID == "" {
 		p["master"] = map[string]any{"type": "PROFILE_MASTER"}
 	}
+	if s.appID != "" {
+		// App user schemas accept these and answer 200 without them (51 of 51 recorded POSTs).
+		for _, k := range appDroppedKeys {
+			delete(p, k)
+		}
+	}
 	return p, causes
 }
+
+// appDroppedKeys are the fields an app user schema takes in a POST and never keeps.
+var appDroppedKeys = []string{"permissions", "master", "mutability"}
 
 // mergeBaseProperty applies the few changes Okta allows on a base property.
 func (e *Emulator) mergeBaseProperty(s *schemaObj, name string, old prop, in map[string]any) (prop, []string) {
@@ -469,17 +503,20 @@ func (e *Emulator) mergeBaseProperty(s *schemaObj, name string, old prop, in map
 		case "permissions":
 			causes = append(causes, checkPermissions(name, v)...)
 		case "master":
-			if s.appID != "" {
-				causes = append(causes, fmt.Sprintf("Property %s: master is not supported on app user schemas.", name))
-				continue
-			}
 			causes = append(causes, e.checkMaster(name, v)...)
 		case "required":
 			if _, ok := v.(bool); !ok {
 				causes = append(causes, fmt.Sprintf("Property %s: required must be a boolean.", name))
 			}
+		case "pattern":
+			if s.appID != "" {
+				causes = append(causes, fmt.Sprintf("Property %s: pattern is not supported on app user schemas.", name))
+			}
 		}
-		if v == nil {
+		if s.appID != "" && slices.Contains(appDroppedKeys, k) {
+			continue // taken, not kept (recordings: AppUserBaseSchema_change)
+		}
+		if v == nil || v == false && k == "required" {
 			delete(merged, k)
 		} else {
 			merged[k] = v
@@ -612,10 +649,20 @@ func (e *Emulator) renderSchema(r *http.Request, s *schemaObj, d *schemaDoc) map
 		id = o + "/meta/schemas/user/" + s.id
 		self = o + "/api/v1/meta/schemas/user/" + s.id
 	}
+	omitMaster := e.knobs.omitMaster && s.appID == ""
+	shown := func(p prop) prop {
+		if omitMaster {
+			if _, ok := p["master"]; ok {
+				p = maps.Clone(p)
+				delete(p, "master")
+			}
+		}
+		return p
+	}
 	custom := map[string]any{}
 	var customRequired []string
 	for name, p := range d.custom {
-		custom[name] = p
+		custom[name] = shown(p)
 		if req, _ := p["required"].(bool); req {
 			customRequired = append(customRequired, name)
 		}
@@ -623,7 +670,7 @@ func (e *Emulator) renderSchema(r *http.Request, s *schemaObj, d *schemaDoc) map
 	sort.Strings(customRequired)
 	base := map[string]any{}
 	for name, p := range d.base {
-		base[name] = p
+		base[name] = shown(p)
 	}
 	out := map[string]any{
 		"id":          id,

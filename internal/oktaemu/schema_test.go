@@ -64,7 +64,7 @@ func TestSchema_partialUpdateAndNull(t *testing.T) {
 			}
 			p := props["dialpadPhone"].(map[string]any)
 			for k, v := range map[string]any{"title": "Dialpad phone", "maxLength": 30.0, "minLength": 2.0, "unique": "UNIQUE_VALIDATED",
-				"externalName": "phoneNumbers.^[type=='Dialpad'].value", "scope": "NONE", "description": "d", "required": false} {
+				"externalName": "phoneNumbers.^[type=='Dialpad'].value", "scope": "NONE", "description": "d", "required": nil} {
 				if p[k] != v {
 					t.Errorf("%s = %v, want %v", k, p[k], v)
 				}
@@ -173,7 +173,7 @@ func TestSchema_validation(t *testing.T) {
 		{"override without priority", user, "a1", map[string]any{"title": "A", "type": "string", "master": map[string]any{"type": "OVERRIDE"}}, "non-empty master.priority"},
 		{"priority unknown app", user, "a1", map[string]any{"title": "A", "type": "string", "master": map[string]any{"type": "OVERRIDE", "priority": []any{map[string]any{"type": "APP", "value": "0oanope"}}}}, "not an app in this org"},
 		{"priority without override", user, "a1", map[string]any{"title": "A", "type": "string", "master": map[string]any{"type": "PROFILE_MASTER", "priority": []any{map[string]any{"type": "APP", "value": DemoHRAppID}}}}, "only allowed with master.type OVERRIDE"},
-		{"master on app schema", app, "a1", map[string]any{"title": "A", "type": "string", "master": map[string]any{"type": "OKTA"}}, "not supported on app user schemas"},
+		{"pattern on app schema", app, "a1", map[string]any{"title": "A", "type": "string", "pattern": ".+"}, "pattern is not supported on app user schemas"},
 		{"union on user schema", user, "a1", map[string]any{"title": "A", "type": "array", "items": map[string]any{"type": "string"}, "union": "ENABLE"}, "only supported on app user schemas"},
 		{"min over max", user, "a1", map[string]any{"title": "A", "type": "string", "minLength": 5, "maxLength": 2}, "must not exceed"},
 		{"negative length", user, "a1", map[string]any{"title": "A", "type": "string", "maxLength": -1}, "non-negative integer"},

@@ -250,7 +250,7 @@ func (b *orgBuilder) setMapping(sourceID, targetID string, props map[string]mapp
 		if push != "" {
 			pushPtr = &push
 		}
-		got, cs := b.o.checkMappingProperty(m, target, &expr, pushPtr, mappingProp{})
+		got, cs := b.o.checkMappingProperty(m, target, &expr, pushPtr, mappingProp{}, false)
 		if len(cs) > 0 {
 			return fmt.Errorf("mapping %s -> %s: %s", sourceID, targetID, strings.Join(cs, " "))
 		}

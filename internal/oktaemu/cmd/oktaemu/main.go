@@ -43,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&opts.ConsistencyDelay, "consistency-delay", 0, "schema and mapping writes become visible to GETs only after this")
 	fs.DurationVar(&opts.CleanupDelay, "cleanup-delay", 0, "after an attribute is deleted, re-adding its name fails for this long")
 	fs.DurationVar(&opts.LostUpdateWindow, "lost-update-window", 0, "schema/mapping writes arriving within this of the last applied write to the same object are dropped")
+	fs.BoolVar(&opts.OmitMaster, "omit-master", false, "answer user schema properties without master, as some real orgs do")
+	fs.BoolVar(&opts.RefuseDontPushFromSource, "refuse-dont-push-from-source", false, "refuse DONT_PUSH mapping properties from profile-source apps, as some real orgs do")
 	fs.BoolVar(&opts.NoControl, "no-control", false, "serve without the /__emulator/ control API")
 	if err := fs.Parse(args); err != nil {
 		return err
