@@ -306,7 +306,7 @@ func (o *org) endpointName(id string) string {
 
 var (
 	attrTypes       = []string{"string", "boolean", "number", "integer", "array"}
-	itemTypes       = []string{"string", "number", "integer", "boolean"}
+	itemTypes       = []string{"string", "number", "integer", "boolean", "object"}
 	scopes          = []string{"NONE", "SELF"}
 	permActions     = []string{"HIDE", "READ_ONLY", "READ_WRITE"}
 	masterTypes     = []string{"PROFILE_MASTER", "OKTA", "OVERRIDE"}
@@ -352,6 +352,12 @@ func (e *Emulator) normalizeProperty(s *schemaObj, name string, in map[string]an
 		}
 		if ie, ok := items["enum"]; ok {
 			causes = append(causes, checkEnum(name, it, ie, items["oneOf"])...)
+		}
+		if it == "object" {
+			// Recording AppUserSchemas_array_enum_json: object items come back open.
+			items = maps.Clone(items)
+			items["additionalProperties"] = true
+			p["items"] = items
 		}
 	} else if _, ok := p["items"]; ok {
 		bad("Property %s: items is only allowed for arrays.", name)
@@ -603,6 +609,10 @@ func checkEnum(name, typ string, enum, oneOf any) []string {
 			}
 		case "boolean":
 			causes = append(causes, fmt.Sprintf("Property %s: enum is not supported for booleans.", name))
+		case "object":
+			if _, ok := v.(map[string]any); !ok {
+				causes = append(causes, fmt.Sprintf("Property %s: enum value %v is not an object.", name, v))
+			}
 		}
 		key := fmt.Sprint(v)
 		if seen[key] {
