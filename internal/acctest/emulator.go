@@ -80,6 +80,12 @@ func (e *Emulator) Import(t testing.TB, appID string) {
 	e.control(t, "POST", "/__emulator/apps/"+appID+"/import", nil, nil)
 }
 
+// DeleteApp deletes an app as an admin would in the Admin Console (with its mappings).
+func (e *Emulator) DeleteApp(t testing.TB, appID string) {
+	t.Helper()
+	e.control(t, "DELETE", "/__emulator/apps/"+appID, nil, nil)
+}
+
 // Faults changes the emulator's knobs at runtime; nil fields keep their value.
 type Faults struct {
 	Latency          *time.Duration

@@ -181,7 +181,13 @@ func (c *Client) fetchMappingList(ctx context.Context, sourceID, targetID string
 		}
 		batch, resp, err := req.Execute()
 		if err != nil {
-			return 0, resp, fmt.Errorf("listing Okta mappings: %w", c.translate(err, resp, "", ""))
+			err = c.translate(err, resp, "", "")
+			if isUnknownMappingEnd(err) {
+				// Okta answers 400 for a source or target that no longer exists (okta provider
+				// #431): the mappings from or to it are gone with it.
+				return 0, resp, &NotFoundError{Kind: "mapping source or target", ID: strings.Trim(sourceID+" -> "+targetID, " ->")}
+			}
+			return 0, resp, fmt.Errorf("listing Okta mappings: %w", err)
 		}
 		for _, l := range batch {
 			r := mappingRef{ID: l.GetId()}
@@ -616,11 +622,20 @@ func (c *Client) MappingsUsingAttribute(ctx context.Context, ownerID, name strin
 	return uses, nil
 }
 
+// isUnknownMappingEnd says Okta refused a mapping list because a sourceId or targetId is neither an
+// app nor a user type ("Invalid source or target id", 400).
+func isUnknownMappingEnd(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest && strings.Contains(ae.ErrorSummary, "Invalid source or target id")
+}
+
 // eachMapping reads every mapping from sourceID and/or into targetID ("" matches any) with its
 // properties and calls fn with it; a mapping gone between the list and the read is skipped.
 func (c *Client) eachMapping(ctx context.Context, sourceID, targetID string, fn func(*Mapping)) error {
 	refs, err := c.listMappings(ctx, sourceID, targetID)
-	if err != nil {
+	if IsNotFound(err) {
+		return nil // the source or target is gone, and every mapping of it
+	} else if err != nil {
 		return err
 	}
 	for _, r := range refs {

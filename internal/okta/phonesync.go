@@ -130,7 +130,7 @@ func (o *PhoneSyncObserved) Drift(s PhoneSyncSpec) []string {
 	} else {
 		diff(ua+" title", o.UserAttr.Title, s.DisplayName)
 		diff(ua+" description", o.UserAttr.Description, s.Description)
-		if s.OverrideProfileSource && !o.Overridden(s) {
+		if s.OverrideProfileSource && !o.Overridden(s) && !o.UserAttr.Source.Unreported {
 			d = append(d, fmt.Sprintf("the source priority of %s is %s %v, not an override with app %s",
 				ua, o.UserAttr.Source.MasterType, o.UserAttr.Source.Priority, s.AppID))
 		}
@@ -379,9 +379,10 @@ func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*Ph
 
 	var src *AttributeSource
 	switch {
-	case s.OverrideProfileSource && !o.Overridden(s):
+	// An org that does not report master may have reset it with the attribute update: set it again.
+	case s.OverrideProfileSource && (!o.Overridden(s) || o.UserAttr.Source.Unreported):
 		src, err = c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterOverride, []string{s.AppID})
-	case !s.OverrideProfileSource && old.OverrideProfileSource && o.UserAttr.Source.MasterType != MasterProfileMaster:
+	case !s.OverrideProfileSource && old.OverrideProfileSource && (o.UserAttr.Source.MasterType != MasterProfileMaster || o.UserAttr.Source.Unreported):
 		src, err = c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterProfileMaster, nil)
 	}
 	if err != nil {

@@ -71,7 +71,17 @@ type EnumChoice struct {
 type AttributeSource struct {
 	MasterType string
 	Priority   []string
+	// Unreported says Okta answered the attribute without `master`, as some orgs do for every
+	// property: the source priority can be written but not read back. MasterType and Priority are
+	// then what was last written by this client, or PROFILE_MASTER.
+	Unreported bool
 }
+
+// UnreportedMasterWarning is the notice for an org that does not report source priorities.
+const UnreportedMasterWarning = "This Okta org answers profile attributes without their source priority (`master`), " +
+	"so the provider sent the source priority but cannot read it back: it cannot verify it, and `terraform plan` " +
+	"cannot detect a change made in the Admin Console. Check it in Profile Editor -> <attribute> -> Source priority."
+
 
 // AttributeExistsError is what Create returns when the attribute already exists before its first
 // write: nothing is adopted silently. ImportID is what `terraform import` takes.
@@ -220,19 +230,26 @@ func (c *Client) SetAttributeMaster(ctx context.Context, userType, name, masterT
 			if cur == nil {
 				return nil, false, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(name)}
 			}
-			if sourceOf(cur).equal(want) {
+			if s := sourceOf(cur); !s.Unreported && s.equal(want) {
 				return nil, true, nil
 			}
 			next := maps.Clone(cur)
 			next["master"] = masterJSON(want)
 			return next, false, nil
 		},
-		shows: func(got map[string]any) bool { return got != nil && sourceOf(got).equal(want) },
+		// An org that omits master cannot show the change: the write's success is all there is.
+		shows: func(got map[string]any) bool {
+			return got != nil && (sourceOf(got).Unreported || sourceOf(got).equal(want))
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := sourceOf(got)
+	if s.Unreported {
+		s = want
+		s.Unreported = true
+	}
 	return &s, nil
 }
 
@@ -622,7 +639,9 @@ func applyAttribute(cur map[string]any, a Attribute, app bool) map[string]any {
 		next["unique"] = "NOT_UNIQUE"
 	}
 	setIn(next, "scope", orDefault(a.Scope, "NONE"), true)
-	setIn(next, "permissions", []any{map[string]any{"principal": "SELF", "action": orDefault(a.Permission, "READ_ONLY")}}, true)
+	// App user schemas take permissions and keep none (recordings: 51 of 51 POSTs); sending it
+	// would only invite a read-back that can never match.
+	setIn(next, "permissions", []any{map[string]any{"principal": "SELF", "action": orDefault(a.Permission, "READ_ONLY")}}, !app)
 	setIn(next, "minLength", ptrNumber(a.MinLength), a.MinLength != nil)
 	setIn(next, "maxLength", ptrNumber(a.MaxLength), a.MaxLength != nil)
 	setIn(next, "pattern", a.Pattern, a.Pattern != "")
@@ -763,9 +782,13 @@ func attributeFromProperty(name string, p map[string]any) Attribute {
 // sameAttribute compares the fields the attribute resources manage (not Source).
 func sameAttribute(got, want Attribute, app bool) bool {
 	wantEnum := enumValues(want)
+	// Only fields Okta echoes are compared: an app user schema keeps no permissions.
+	if !app && got.Permission != orDefault(want.Permission, "READ_ONLY") {
+		return false
+	}
 	if got.Title != want.Title || got.Description != want.Description || got.Type != want.Type ||
 		got.Required != want.Required || got.Unique != want.Unique ||
-		got.Scope != orDefault(want.Scope, "NONE") || got.Permission != orDefault(want.Permission, "READ_ONLY") ||
+		got.Scope != orDefault(want.Scope, "NONE") ||
 		!eqInt(got.MinLength, want.MinLength) || !eqInt(got.MaxLength, want.MaxLength) ||
 		got.Pattern != want.Pattern || got.ExternalName != want.ExternalName || got.ExternalNamespace != want.ExternalNamespace {
 		return false
@@ -782,7 +805,8 @@ func sameAttribute(got, want Attribute, app bool) bool {
 func sourceOf(p map[string]any) AttributeSource {
 	m, _ := p["master"].(map[string]any)
 	if m == nil {
-		return AttributeSource{MasterType: MasterProfileMaster}
+		_, present := p["master"]
+		return AttributeSource{MasterType: MasterProfileMaster, Unreported: !present}
 	}
 	s := AttributeSource{MasterType: orDefault(str(m["type"]), MasterProfileMaster)}
 	if list, ok := m["priority"].([]any); ok {

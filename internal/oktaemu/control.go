@@ -40,6 +40,29 @@ func (e *Emulator) ctlStatsReset(w http.ResponseWriter, r *http.Request) {
 
 // ctlProfileSourcing is the console-only "Allow <app> to source Okta users" setting. Enabling it adds
 // the app at the bottom of the profile-source priority list.
+// ctlDeleteApp deletes an app as an admin would in the console: its app user schema and every
+// mapping from or to it go with it.
+func (e *Emulator) ctlDeleteApp(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := r.PathValue("id")
+	if e.org.appsByID[id] == nil {
+		e.writeErrorLocked(w, errNotFound(id, "AppInstance"))
+		return
+	}
+	delete(e.org.appsByID, id)
+	e.org.apps = slices.DeleteFunc(e.org.apps, func(a *app) bool { return a.id == id })
+	e.org.sourcePriority = slices.DeleteFunc(e.org.sourcePriority, func(s string) bool { return s == id })
+	e.org.mappings = slices.DeleteFunc(e.org.mappings, func(m *mapping) bool {
+		if m.sourceID == id || m.targetID == id {
+			delete(e.org.mappingsByID, m.id)
+			return true
+		}
+		return false
+	})
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (e *Emulator) ctlProfileSourcing(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Enabled            *bool  `json:"enabled"`

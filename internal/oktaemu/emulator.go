@@ -11,6 +11,7 @@
 //	POST /__emulator/stats/reset
 //	PUT  /__emulator/apps/{appId}/profile-sourcing {"enabled": true, "deactivation_action": "NONE"}
 //	POST /__emulator/apps/{appId}/import           recompute app users from SCIM records, apply PUSH mappings
+//	DELETE /__emulator/apps/{appId}                delete the app (console action), its schema and mappings
 //	GET  /__emulator/faults                        current knobs and live rules
 //	PUT  /__emulator/faults                        {"latency": "50ms", "fault_rate": 0.1, "rate_limit": 60,
 //	                                                "consistency_delay": "1s", "cleanup_delay": "5s",
@@ -206,6 +207,7 @@ func (e *Emulator) routes() {
 	e.control.HandleFunc("POST /__emulator/stats/reset", e.ctlStatsReset)
 	e.control.HandleFunc("PUT /__emulator/apps/{id}/profile-sourcing", e.ctlProfileSourcing)
 	e.control.HandleFunc("POST /__emulator/apps/{id}/import", e.ctlImport)
+	e.control.HandleFunc("DELETE /__emulator/apps/{id}", e.ctlDeleteApp)
 	e.control.HandleFunc("GET /__emulator/faults", e.ctlGetFaults)
 	e.control.HandleFunc("PUT /__emulator/faults", e.ctlPutFaults)
 	e.control.HandleFunc("PUT /__emulator/oauth-clients/{id}", func(w http.ResponseWriter, r *http.Request) {

@@ -78,6 +78,22 @@ func (r *appUserAttributeResource) Schema(ctx context.Context, _ resource.Schema
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		Validators:          []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
 	}
+	// Okta's app user schemas take permissions and keep none (recorded real-Okta traffic: 51 of 51
+	// POSTs), and refuse pattern (terraform-provider-okta #606): either would be a perpetual diff or
+	// an apply-time failure, so setting them is a plan-time error.
+	attrs["permissions"] = schema.StringAttribute{
+		Optional:           true,
+		DeprecationMessage: appNotKeptDetail("permissions"),
+		MarkdownDescription: "Not supported: Okta accepts `permissions` on an app user schema but does not keep it " +
+			"(the app user profile has no self-service permissions). Setting it is a plan-time error; set `permissions` on " +
+			"the Okta user attribute (`dialpad_okta_user_attribute`) instead.",
+	}
+	attrs["pattern"] = schema.StringAttribute{
+		Optional:           true,
+		DeprecationMessage: appNotKeptDetail("pattern"),
+		MarkdownDescription: "Not supported: Okta refuses `pattern` on app user schemas. Setting it is a plan-time " +
+			"error; set `pattern` on the Okta user attribute (`dialpad_okta_user_attribute`) instead.",
+	}
 	attrs["union"] = schema.BoolAttribute{
 		Optional: true,
 		Computed: true,
@@ -103,6 +119,15 @@ func (r *appUserAttributeResource) ValidateConfig(ctx context.Context, req resou
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	for _, f := range []struct {
+		name string
+		v    types.String
+	}{{"permissions", cfg.Permissions}, {"pattern", cfg.Pattern}} {
+		if !f.v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(f.name), "Okta does not keep "+f.name+" on app user attributes",
+				appNotKeptDetail(f.name))
+		}
 	}
 	validateAttributeFields(ctx, cfg.attributeFieldsModel, &resp.Diagnostics)
 	if cfg.Union.ValueBool() {
@@ -228,10 +253,23 @@ func (r *appUserAttributeResource) ImportState(ctx context.Context, req resource
 func (m *appUserAttributeModel) toAttribute(ctx context.Context, diags *diag.Diagnostics) okta.Attribute {
 	a := m.attributeFieldsModel.toAttribute(ctx, diags)
 	a.Union = m.Union.ValueBool()
+	a.Permission, a.Pattern = "", ""
 	return a
 }
 
 func (m *appUserAttributeModel) fromAttribute(a *okta.Attribute, diags *diag.Diagnostics) {
 	m.attributeFieldsModel.fromAttribute(a, diags)
 	m.Union = types.BoolValue(a.Type == "array" && a.Union)
+	m.Permissions, m.Pattern = types.StringNull(), types.StringNull()
+}
+
+// appNotKeptDetail says why an app user attribute field is refused at plan time.
+func appNotKeptDetail(field string) string {
+	what := "accepts `" + field + "` on an app user schema and answers success, but does not keep it"
+	if field == "pattern" {
+		what = "refuses `pattern` on an app user schema"
+	}
+	return "Okta " + what + ", so this provider cannot manage it on dialpad_okta_app_user_attribute. Remove `" + field +
+		"` from this resource; to constrain or protect the value, set `" + field + "` on the Okta user attribute " +
+		"(dialpad_okta_user_attribute), which Okta keeps."
 }

@@ -138,8 +138,41 @@ func TestAccAppUserAttribute_import(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             appUserAttributeDestroyed(org, snap),
 		Steps: []resource.TestStep{
-			{Config: org.Config(appUserAttributeConfig(app, name, "Imported", dialpadPhoneFields+"\n  permissions = \"HIDE\"\n  min_length = 3"))},
+			{Config: org.Config(appUserAttributeConfig(app, name, "Imported", dialpadPhoneFields+"\n  required = true\n  min_length = 3"))},
 			{ResourceName: appAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: app + "/" + name},
+		},
+	})
+}
+
+// Okta's app user schemas keep no permissions and refuse pattern (recorded real-Okta traffic; okta
+// provider #606): both are refused at plan, before anything is written, instead of a verify-after-write
+// that waits for a value Okta never keeps.
+func TestAccAppUserAttribute_notKeptFields(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app, name := org.Fixtures().AppID, org.RandomName("kept")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             appUserAttributeDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{
+				Config:      org.Config(appUserAttributeConfig(app, name, "Hidden", dialpadPhoneFields+"\n  permissions = \"HIDE\"")),
+				ExpectError: regexp.MustCompile(`(?s)Okta does not keep permissions on app user attributes.*dialpad_okta_user_attribute`),
+			},
+			{
+				Config:      org.Config(appUserAttributeConfig(app, name, "Patterned", dialpadPhoneFields+"\n  pattern = \"[0-9+]+\"")),
+				ExpectError: regexp.MustCompile(`(?s)Okta does not keep pattern on app user attributes.*refuses`),
+			},
+			{
+				// What Okta keeps (required, lengths) reads back as written: no diff after apply.
+				Config: org.Config(appUserAttributeConfig(app, name, "Kept", dialpadPhoneFields+"\n  required = true\n  max_length = 20")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(appAttrAddr, tfjsonpath.New("permissions"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(appAttrAddr, tfjsonpath.New("required"), knownvalue.Bool(true)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
 		},
 	})
 }

@@ -197,20 +197,33 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || !known {
 		return
 	}
-	var pushed []string
+	var pushed, notPushed []string
 	for name, p := range props {
 		if p.PushStatus == okta.PushStatusPush {
 			pushed = append(pushed, name)
+		} else {
+			notPushed = append(notPushed, name)
 		}
 	}
-	if len(pushed) == 0 {
+	if len(pushed) == 0 && len(notPushed) == 0 {
 		return
 	}
 	sourceID := plan.SourceID.ValueString()
-	if _, err := r.client.FindApp(ctx, sourceID); okta.IsNotFound(err) {
+	app, err := r.client.FindApp(ctx, sourceID)
+	if okta.IsNotFound(err) {
 		return // a user type source: every push status is allowed
 	} else if err != nil {
 		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
+		return
+	}
+	if len(notPushed) > 0 && app.ProfileSourcingEnabled {
+		sort.Strings(notPushed)
+		resp.Diagnostics.AddAttributeWarning(path.Root("properties"), "Okta may refuse DONT_PUSH from a profile source",
+			fmt.Sprintf("Properties %s have push_status = \"DONT_PUSH\" and app %q is a profile source. Some Okta orgs refuse "+
+				"that (\"Profile mastering enabled apps support push status only\", terraform-provider-okta #807). If the apply "+
+				"fails so, set push_status = \"PUSH\" on them.", strings.Join(notPushed, ", "), sourceID))
+	}
+	if len(pushed) == 0 {
 		return
 	}
 	warnings, err := r.client.CheckProfileSourcing(ctx, []string{sourceID})
@@ -489,6 +502,10 @@ func mappingErrorDetail(source, target string, err error) string {
 	case okta.IsNotFound(err):
 		return fmt.Sprintf("Okta has no mapping from %q to %q. Okta creates mappings itself when an app is set up for "+
 			"provisioning or a user type is added; check source_id (an app or user type id) and target_id.", source, target)
+	}
+	if strings.Contains(err.Error(), "support push status only") {
+		return fmt.Sprintf("Mapping %s -> %s: %s\n\nThis Okta org refuses push_status = \"DONT_PUSH\" from an app that is a "+
+			"profile source: set push_status = \"PUSH\" on these properties.", source, target, err)
 	}
 	return fmt.Sprintf("Mapping %s -> %s: %s", source, target, err)
 }

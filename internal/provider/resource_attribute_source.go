@@ -220,7 +220,12 @@ func (r *attributeSourceResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.ID = types.StringValue(state.UserType.ValueString() + "/" + state.AttributeName.ValueString())
-	state.fromSource(got, &resp.Diagnostics)
+	if got.Unreported {
+		// Nothing to compare with: keep what was written, and say so.
+		warnUnreportedMaster(&resp.Diagnostics)
+	} else {
+		state.fromSource(got, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -292,7 +297,15 @@ func (m *attributeSourceModel) priority(ctx context.Context, diags *diag.Diagnos
 	return ids
 }
 
+// warnUnreportedMaster tells the user that the org does not report source priorities.
+func warnUnreportedMaster(diags *diag.Diagnostics) {
+	diags.AddWarning("Okta does not report the source priority", okta.UnreportedMasterWarning)
+}
+
 func (m *attributeSourceModel) fromSource(s *okta.AttributeSource, diags *diag.Diagnostics) {
+	if s.Unreported {
+		warnUnreportedMaster(diags)
+	}
 	m.MasterType = types.StringValue(s.MasterType)
 	m.Priority = types.ListNull(types.StringType)
 	if s.MasterType == okta.MasterOverride && len(s.Priority) > 0 {

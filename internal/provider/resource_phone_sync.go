@@ -265,6 +265,7 @@ func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	plan.fromObserved(spec, got, nil)
+	warnPhoneSyncMaster(spec, got, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -295,6 +296,7 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	prior := state
 	state.fromObserved(spec, got, &prior)
+	warnPhoneSyncMaster(spec, got, &resp.Diagnostics)
 	if drift := got.Drift(spec); len(drift) > 0 {
 		resp.Diagnostics.AddWarning("Okta phone sync changed outside Terraform",
 			"These pieces of "+spec.ID()+" differ from the configuration; the plan shows the repair:\n  - "+strings.Join(drift, "\n  - "))
@@ -323,6 +325,7 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	plan.fromObserved(spec, got, nil)
+	warnPhoneSyncMaster(spec, got, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -373,6 +376,13 @@ func specFromModel(m phoneSyncModel) okta.PhoneSyncSpec {
 		// Known after the first apply; they save the lookups on refresh (unknown reads as "").
 		UserTypeID: m.UserTypeID.ValueString(),
 		MappingID:  m.MappingID.ValueString(),
+	}
+}
+
+// warnPhoneSyncMaster warns when the override was sent to an org that does not report master.
+func warnPhoneSyncMaster(spec okta.PhoneSyncSpec, o *okta.PhoneSyncObserved, diags *diag.Diagnostics) {
+	if spec.OverrideProfileSource && o.UserAttr != nil && o.UserAttr.Source.Unreported {
+		warnUnreportedMaster(diags)
 	}
 }
 
@@ -440,7 +450,9 @@ func (m *phoneSyncModel) fromObserved(spec okta.PhoneSyncSpec, o *okta.PhoneSync
 	m.ExternalNamespace = pick(prior.ExternalNamespace, phoneSyncDefaultNamespace, ns)
 	m.PushStatus = pick(prior.PushStatus, okta.PushStatusPush, push)
 	// The source priority is ours only when we override it; otherwise it is left to the admin.
-	if prior.OverrideProfileSource.IsNull() || prior.OverrideProfileSource.IsUnknown() || prior.OverrideProfileSource.ValueBool() {
+	// An org that does not report master leaves nothing to compare: keep what was written.
+	unreported := o.UserAttr != nil && o.UserAttr.Source.Unreported
+	if !unreported && (prior.OverrideProfileSource.IsNull() || prior.OverrideProfileSource.IsUnknown() || prior.OverrideProfileSource.ValueBool()) {
 		m.OverrideProfileSource = types.BoolValue(o.Overridden(spec))
 	}
 }
