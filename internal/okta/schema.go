@@ -82,7 +82,6 @@ const UnreportedMasterWarning = "This Okta org answers profile attributes withou
 	"so the provider sent the source priority but cannot read it back: it cannot verify it, and `terraform plan` " +
 	"cannot detect a change made in the Admin Console. Check it in Profile Editor -> <attribute> -> Source priority."
 
-
 // AttributeExistsError is what Create returns when the attribute already exists before its first
 // write: nothing is adopted silently. ImportID is what `terraform import` takes.
 type AttributeExistsError struct {
