@@ -929,3 +929,60 @@ func TestAccAttributeMapping_validation(t *testing.T) {
 		},
 	})
 }
+
+// Okta answers a mapping list for a source that no longer exists with 400 "Invalid source or target
+// id" (terraform-provider-okta #431). A refresh after the app is deleted drops the mapping from
+// state instead of failing.
+func TestAccAttributeMapping_sourceAppDeleted(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "deletes an app through the control API")
+	emu := acctest.NewEmulator(t)
+	app := emu.Fixtures().SourceAppID
+	at := newTestAttrs(emu, "a")
+	cfg := emu.Config(at.config(app, map[string]mprop{"a": {expr: exprUser}}, ""))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroy(emu, "dialpad_okta_user_attribute", findUserAttributeState),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					emu.DeleteApp(t, app)
+					// Make the refresh miss by id and fall back to the list, as after a console deletion.
+					if _, err := emu.Client().FindMapping(context.Background(), app, defaultUserTypeID(t, emu)); !okta.IsNotFound(err) {
+						t.Fatalf("mapping of the deleted app: want not found, got %v", err)
+					}
+				},
+				// The refresh drops the mapping (no error) and the plan would create it again.
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// Some orgs refuse DONT_PUSH from a profile-source app (terraform-provider-okta #807); the plan warns
+// and the failed apply says what to change instead of a bare 400.
+func TestAccAttributeMapping_dontPushFromSource(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs the emulator's refuse_dont_push_from_source knob")
+	emu := acctest.NewEmulator(t, acctest.WithKnobs(oktaemu.Options{Seed: "demo", RefuseDontPushFromSource: true}))
+	snap := emu.Snapshot(t)
+	app := emu.Fixtures().SourceAppID
+	at := newTestAttrs(emu, "a")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             at.destroyed(emu, snap),
+		Steps: []resource.TestStep{
+			{
+				Config:      emu.Config(at.config(app, map[string]mprop{"a": {expr: exprUser, push: "DONT_PUSH"}}, "")),
+				ExpectError: regexp.MustCompile(`(?s)push status only.*refuses push_status = "DONT_PUSH".*set\s+push_status\s+=\s+"PUSH"`),
+			},
+			{
+				Config:           emu.Config(at.config(app, map[string]mprop{"a": {expr: exprUser, push: "PUSH"}}, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}

@@ -357,3 +357,47 @@ func TestAccAttributeSource_invalid(t *testing.T) {
 		})
 	}
 }
+
+// Some orgs answer every property without `master` (recordings from 2026 where a posted
+// PROFILE_MASTER comes back without it). The source priority is then written once, kept in state and
+// reported with a warning: never polled until the 20-minute timeout for a value that cannot show.
+func TestAccAttributeSource_masterNotReported(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs the emulator's omit_master knob")
+	emu := acctest.NewEmulator(t)
+	snap := emu.Snapshot(t) // taken while master is shown, as CheckDestroy compares it
+	emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+	app, name := emu.Fixtures().AppID, emu.RandomName("nomaster")
+	emu.EnsureProfileSource(t, app)
+	// What Okta stores, read with master shown again.
+	stored := func(masterType string, priority ...string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+			defer emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+			return checkMaster(t, emu, name, masterType, priority...)(s)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+			return sourceDestroyed(emu, snap)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: emu.Config(sourceConfig(name, "d", "OVERRIDE", app)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(sourceAddr, tfjsonpath.New("master_type"), knownvalue.StringExact("OVERRIDE")),
+					statecheck.ExpectKnownValue(sourceAddr, tfjsonpath.New("priority"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(app)})),
+				},
+				Check:            stored(okta.MasterOverride, app),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:           emu.Config(sourceConfig(name, "d", "OKTA")),
+				Check:            stored(okta.MasterOkta),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}

@@ -540,3 +540,75 @@ resource "dialpad_okta_user_attribute" "test" {
 		},
 	})
 }
+
+// Overlapping writes to one schema lose each other's changes in Okta: the one committed last wins
+// whole, so a property just created is missing from the next answer and one just deleted reappears
+// (recording TestAccResourceOktaUser_customProfileAttributes). A second writer (another Terraform
+// run, an admin script) hammers the schema while the provider applies; the provider's
+// verify-after-write notices its lost writes and converges.
+func TestAccUserAttribute_concurrentWriter(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs the emulator's latency and stats to overlap writes")
+	emu := acctest.NewEmulator(t, acctest.WithKnobs(oktaemu.Options{Seed: "demo", Latency: 60 * time.Millisecond}))
+	snap := emu.Snapshot(t)
+	prefix, noise := emu.RandomName("conc"), emu.RandomName("noise")
+	cfg := emu.Config(fmt.Sprintf(`
+resource "dialpad_okta_user_attribute" "conc" {
+  count = 4
+  name  = "%[1]s${count.index}"
+  title = "Concurrent ${count.index}"
+}
+`, prefix))
+	done := make(chan error, 1)
+	stop := make(chan struct{})
+	writer := func() {
+		// Another client, without the provider's per-schema lock: its writes overlap the provider's.
+		c := emu.Client()
+		ctx := context.Background()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if _, err := c.CreateUserAttribute(ctx, "", okta.Attribute{Name: noise, Title: "Noise", Type: "string"}); err != nil {
+				done <- err
+				return
+			}
+			if err := c.DeleteUserAttribute(ctx, "", noise); err != nil {
+				done <- err
+				return
+			}
+		}
+	}
+	var once sync.Once
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userAttributeDestroyed(emu, snap),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { once.Do(func() { emu.ResetStats(t); go writer() }) },
+			Config:    cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error {
+					close(stop)
+					return <-done
+				},
+				emu.CheckStats(func(s acctest.Stats) error {
+					t.Logf("emulator stats after the overlapping writes: total %d, lost %d", s.Total, s.Dropped)
+					if s.Dropped == 0 {
+						return fmt.Errorf("no write was lost to an overlapping one, so this test proved nothing (stats %+v)", s)
+					}
+					return nil
+				}),
+				func(*terraform.State) error {
+					for i := range 4 {
+						mustUserAttr(t, emu, fmt.Sprintf("%s%d", prefix, i))
+					}
+					return nil
+				},
+			),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
