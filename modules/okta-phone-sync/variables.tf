@@ -1,5 +1,7 @@
 # Inputs and defaults are the same as the dialpad_okta_phone_sync resource, plus app_label. Rules that involve
 # two variables are preconditions in main.tf: Terraform 1.5 validation blocks can only refer to their own variable.
+# Every variable with a default is nullable = false, so an explicit null (a caller passing an optional input of
+# its own through) means "use the default"; app_id and app_label default to null, which there means "not given".
 
 variable "app_id" {
   description = "Id of the Dialpad app in Okta (for example 0oa1dialpad). Give exactly one of app_id and app_label."
@@ -27,6 +29,7 @@ variable "attribute_name" {
   description = "Variable name of the attribute created on both the Okta user profile and the app user profile."
   type        = string
   default     = "dialpadPhone"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]{0,99}$", var.attribute_name))
@@ -38,6 +41,7 @@ variable "display_name" {
   description = "Display name (title) of the attribute on both profiles."
   type        = string
   default     = "Dialpad Phone"
+  nullable    = false
 
   validation {
     condition     = length(trimspace(var.display_name)) > 0
@@ -49,6 +53,7 @@ variable "description" {
   description = "Description of the attribute on both profiles."
   type        = string
   default     = "Dialpad Phone"
+  nullable    = false
 
   validation {
     condition     = length(trimspace(var.description)) > 0
@@ -60,6 +65,7 @@ variable "user_type" {
   description = "Name of the Okta user type whose profile receives the attribute."
   type        = string
   default     = "default"
+  nullable    = false
 
   validation {
     condition     = length(trimspace(var.user_type)) > 0
@@ -71,6 +77,7 @@ variable "external_name" {
   description = "SCIM path Okta reads the number from in the app user record. Use phoneNumbers.^[type=='mobile'].value to sync the mobile number instead."
   type        = string
   default     = "phoneNumbers.^[type=='Dialpad'].value"
+  nullable    = false
 
   validation {
     condition     = length(trimspace(var.external_name)) > 0
@@ -82,6 +89,7 @@ variable "external_namespace" {
   description = "URN of the SCIM schema that holds external_name."
   type        = string
   default     = "urn:ietf:params:scim:schemas:core:2.0:User"
+  nullable    = false
 
   validation {
     condition     = can(regex("^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\\S+$", var.external_namespace))
@@ -93,6 +101,7 @@ variable "push_status" {
   description = "PUSH applies the mapping on user create and update (Okta's \"Apply mappings on user Create and Update\"); DONT_PUSH does not."
   type        = string
   default     = "PUSH"
+  nullable    = false
 
   validation {
     condition     = contains(["PUSH", "DONT_PUSH"], var.push_status)

@@ -30,6 +30,19 @@ func TestExport_registryLayout(t *testing.T) {
 			t.Errorf("%s missing from the export (files: %v)", want, files)
 		}
 	}
+	// The module's own tests travel with it: registry modules are expected to ship tests, and
+	// `tofu test` / `terraform test` in the exported repository run them (make test-module does).
+	src, err := filepath.Glob(filepath.Join(root, "modules/okta-phone-sync/tests/*.tftest.hcl"))
+	if err != nil || len(src) == 0 {
+		t.Fatalf("the module has no tests/*.tftest.hcl to export: %v", err)
+	}
+	for _, f := range src {
+		want, _ := os.ReadFile(f)
+		got, err := os.ReadFile(filepath.Join(out, "tests", filepath.Base(f)))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("tests/%s not exported unchanged: %v", filepath.Base(f), err)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(out, "stale.tf")); !os.IsNotExist(err) {
 		t.Errorf("stale.tf survived the export: %v", err)
 	}
