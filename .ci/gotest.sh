@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gotest.sh LABEL GO-TEST-ARGS...
-# Runs `go test -v` with the given arguments, says which Terraform the acceptance tests use,
-# keeps the full log in build/test-logs/, and ends with a summary of top-level tests
+# Runs `go test -v` with the given arguments, says which engine (Terraform or OpenTofu) and version the
+# acceptance tests use, keeps the full log in build/test-logs/, and ends with a summary of top-level tests
 # (acceptance tests counted separately, so a run where they all skipped is visible).
 # REQUIRE_ACC=1 makes the run fail when no TestAcc* test passed.
 set -euo pipefail
@@ -12,8 +12,10 @@ if [ "${TF_ACC:-}" = 1 ]; then
   if [ -z "$tf" ] || [ ! -x "$tf" ]; then
     echo "gotest: TF_ACC=1 but TF_ACC_TERRAFORM_PATH ('$tf') is not an executable" >&2; exit 2
   fi
-  tfv=$("$tf" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')
-  echo "=== $label: acceptance tests on Terraform v$tfv ($tf)"
+  # "Terraform v1.5.7" or "OpenTofu v1.10.10" (their `version -json` both say terraform_version).
+  read -r engine tfv < <(CHECKPOINT_DISABLE=1 "$tf" version 2>/dev/null | head -1)
+  tfv=${tfv#v}
+  echo "=== $label: acceptance tests on $engine v$tfv ($tf)"
 else
   tfv=""
   echo "=== $label: TF_ACC not set, acceptance tests skip"
@@ -40,7 +42,7 @@ afail=$(count '^--- FAIL: TestAcc')
 echo "=== $label finished in ${secs}s (exit $rc); full log: $log"
 echo "    top-level tests: $pass passed, $fail failed, $skip skipped"
 if [ -n "$tfv" ]; then
-  echo "    acceptance tests on Terraform v$tfv: $apass passed, $afail failed, $askip skipped"
+  echo "    acceptance tests on $engine v$tfv: $apass passed, $afail failed, $askip skipped"
 fi
 if [ "$rc" -ne 0 ]; then
   echo "=== $label FAILED; failing tests:" >&2

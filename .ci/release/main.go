@@ -6,7 +6,8 @@
 //	dist/terraform-provider-dialpad_<version>_manifest.json    (terraform-registry-manifest.json)
 //
 // With -mirror DIR it also lays the zips out as a Terraform filesystem_mirror (packed layout):
-// DIR/registry.terraform.io/dialpad/dialpad/<zip>. With -verify it re-reads every artefact and
+// DIR/registry.terraform.io/dialpad/dialpad/<zip>, and the same under registry.opentofu.org for
+// OpenTofu. With -verify it re-reads every artefact and
 // checks the checksums, the archive contents and the manifest.
 //
 // Usage: go run ./.ci/release -version 0.1.0 [-dist dist] [-mirror dist/mirror] [-verify] os_arch...
@@ -36,6 +37,9 @@ const (
 	typeName  = "dialpad"
 	manifest  = "terraform-registry-manifest.json"
 )
+
+// mirrorHosts are the registry hosts the filesystem mirror serves the provider under.
+var mirrorHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 
 func main() {
 	version := flag.String("version", "", "release version, semver without the leading v")
@@ -108,18 +112,22 @@ func run(version, dist, mirror string, verify bool, platforms []string) error {
 	fmt.Printf("wrote %s and %s\n", filepath.Join(dist, sumsName(version)), filepath.Join(dist, manifestName))
 
 	if mirror != "" {
-		dir := filepath.Join(mirror, "registry.terraform.io", namespace, typeName)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		for _, p := range platforms {
-			goos, goarch, _ := strings.Cut(p, "_")
-			zipName := fmt.Sprintf("%s_%s_%s_%s.zip", project, version, goos, goarch)
-			if err := copyFile(filepath.Join(dist, zipName), filepath.Join(dir, zipName)); err != nil {
+		// Under both default hosts: "dialpad/dialpad" is registry.terraform.io/dialpad/dialpad to
+		// Terraform and registry.opentofu.org/dialpad/dialpad to OpenTofu.
+		for _, host := range mirrorHosts {
+			dir := filepath.Join(mirror, host, namespace, typeName)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
+			for _, p := range platforms {
+				goos, goarch, _ := strings.Cut(p, "_")
+				zipName := fmt.Sprintf("%s_%s_%s_%s.zip", project, version, goos, goarch)
+				if err := copyFile(filepath.Join(dist, zipName), filepath.Join(dir, zipName)); err != nil {
+					return err
+				}
+			}
 		}
-		fmt.Printf("filesystem mirror: %s (provider_installation { filesystem_mirror { path = %q } })\n", dir, mirror)
+		fmt.Printf("filesystem mirror for Terraform and OpenTofu: %s (provider_installation { filesystem_mirror { path = %q } })\n", mirror, mirror)
 	}
 
 	if verify {

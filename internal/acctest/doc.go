@@ -66,6 +66,9 @@
 // Terraform: TF_ACC_TERRAFORM_PATH (kept when set, else <module root>/.tools/bin/terraform; never
 // downloaded), CHECKPOINT_DISABLE=1, TF_ACC_PROVIDER_NAMESPACE=dialpad and TF_CLI_CONFIG_FILE (kept
 // when it names an existing file, else a file the harness writes) are set by the harness.
+// TF_ACC_TERRAFORM_PATH may name OpenTofu: the harness asks the binary which engine it is
+// (CurrentEngine) and sets TF_ACC_PROVIDER_HOST to the engine's default registry host
+// (registry.opentofu.org for OpenTofu), so the same configurations run on both.
 //
 // Leftovers of interrupted live runs: `go run ./internal/acctest/cmd/sweep [-dry-run]` (make sweep).
 package acctest

@@ -96,9 +96,18 @@ func setup() error {
 					return err
 				}
 			}
+			engine, err := DetectEngine(tf)
+			if err != nil {
+				return err
+			}
+			currentEngine = engine
+			// terraform-plugin-testing reattaches the in-process provider as
+			// TF_ACC_PROVIDER_HOST/TF_ACC_PROVIDER_NAMESPACE/dialpad (host registry.terraform.io unless
+			// set); it must be the address the engine makes of the configurations' "dialpad/dialpad".
 			for k, v := range map[string]string{
 				"TF_ACC_TERRAFORM_PATH":     tf,
 				"CHECKPOINT_DISABLE":        "1",
+				"TF_ACC_PROVIDER_HOST":      engine.ProviderHost,
 				"TF_ACC_PROVIDER_NAMESPACE": "dialpad",
 				"TF_CLI_CONFIG_FILE":        cli,
 				"TF_IN_AUTOMATION":          "1",

@@ -319,7 +319,8 @@ func TestAccPhoneSyncModule_install(t *testing.T) {
 		t.Fatalf("make release-local: %v\n%s", err, out)
 	}
 	mirror := filepath.Join(root, "dist", "mirror")
-	zip := filepath.Join(mirror, "registry.terraform.io", "dialpad", "dialpad",
+	// The engine looks under its own default host (registry.opentofu.org for OpenTofu).
+	zip := filepath.Join(mirror, acctest.CurrentEngine().ProviderHost, "dialpad", "dialpad",
 		fmt.Sprintf("terraform-provider-dialpad_%s_%s_%s.zip", version, runtime.GOOS, runtime.GOARCH))
 	if _, err := os.Stat(zip); err != nil {
 		t.Fatalf("make release-local did not produce the mirror zip: %v", err)
