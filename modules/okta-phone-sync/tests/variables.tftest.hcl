@@ -22,13 +22,13 @@ variables {
 }
 
 run "app_id_with_dash_refused" {
-  command         = plan
+  command = plan
   variables { app_id = "0oa-1dialpad" }
   expect_failures = [var.app_id]
 }
 
 run "app_id_too_short_refused" {
-  command         = plan
+  command = plan
   variables { app_id = "0o" }
   expect_failures = [var.app_id]
 }
@@ -73,19 +73,19 @@ run "app_label_accepted" {
 }
 
 run "attribute_name_leading_digit_refused" {
-  command         = plan
+  command = plan
   variables { attribute_name = "1dialpadPhone" }
   expect_failures = [var.attribute_name]
 }
 
 run "attribute_name_dash_refused" {
-  command         = plan
+  command = plan
   variables { attribute_name = "dialpad-phone" }
   expect_failures = [var.attribute_name]
 }
 
 run "attribute_name_101_characters_refused" {
-  command         = plan
+  command = plan
   variables { attribute_name = "a${join("", [for i in range(100) : "b"])}" }
   expect_failures = [var.attribute_name]
 }
@@ -100,7 +100,7 @@ run "attribute_name_100_characters_accepted" {
 }
 
 run "display_name_blank_refused" {
-  command         = plan
+  command = plan
   variables { display_name = "  " }
   expect_failures = [var.display_name]
 }
@@ -115,7 +115,7 @@ run "display_name_accepted" {
 }
 
 run "description_empty_refused" {
-  command         = plan
+  command = plan
   variables { description = "" }
   expect_failures = [var.description]
 }
@@ -130,7 +130,7 @@ run "description_accepted" {
 }
 
 run "user_type_blank_refused" {
-  command         = plan
+  command = plan
   variables { user_type = " " }
   expect_failures = [var.user_type]
 }
@@ -145,7 +145,7 @@ run "user_type_accepted" {
 }
 
 run "external_name_empty_refused" {
-  command         = plan
+  command = plan
   variables { external_name = "" }
   expect_failures = [var.external_name]
 }
@@ -160,13 +160,13 @@ run "external_name_accepted" {
 }
 
 run "external_namespace_not_a_urn_refused" {
-  command         = plan
+  command = plan
   variables { external_namespace = "scim:core:2.0:User" }
   expect_failures = [var.external_namespace]
 }
 
 run "external_namespace_without_specific_part_refused" {
-  command         = plan
+  command = plan
   variables { external_namespace = "urn:ietf" }
   expect_failures = [var.external_namespace]
 }
@@ -181,13 +181,13 @@ run "external_namespace_accepted" {
 }
 
 run "push_status_lower_case_refused" {
-  command         = plan
+  command = plan
   variables { push_status = "push" }
   expect_failures = [var.push_status]
 }
 
 run "push_status_unknown_refused" {
-  command         = plan
+  command = plan
   variables { push_status = "SOMETIMES" }
   expect_failures = [var.push_status]
 }
@@ -202,13 +202,13 @@ run "push_status_dont_push_accepted" {
 }
 
 run "timeouts_words_refused" {
-  command         = plan
+  command = plan
   variables { timeouts = { create = "10 minutes" } }
   expect_failures = [var.timeouts]
 }
 
 run "timeouts_without_unit_refused" {
-  command         = plan
+  command = plan
   variables { timeouts = { delete = "300" } }
   expect_failures = [var.timeouts]
 }
