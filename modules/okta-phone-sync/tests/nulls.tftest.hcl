@@ -75,7 +75,7 @@ run "null_require_profile_sourcing_is_true" {
   }
   override_data {
     target = data.dialpad_okta_app.this
-    values = { id = "0oa1dialpad", label = "Dialpad", profile_sourcing_enabled = true }
+    values = { profile_sourcing_enabled = true }
   }
 
   assert {

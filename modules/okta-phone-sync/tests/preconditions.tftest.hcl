@@ -5,8 +5,6 @@
 mock_provider "dialpad" {
   mock_data "dialpad_okta_app" {
     defaults = {
-      id                       = "0oa1mockdialpad"
-      label                    = "Dialpad"
       profile_sourcing_enabled = true
     }
   }
@@ -71,7 +69,7 @@ run "app_by_label_not_a_profile_source_refused" {
   variables { app_label = "Dialpad" }
   override_data {
     target = data.dialpad_okta_app.this
-    values = { id = "0oa1mockdialpad", label = "Dialpad", profile_sourcing_enabled = false }
+    values = { profile_sourcing_enabled = false }
   }
   # The mapping's own precondition is not reached: it waits for the user attribute, which fails first.
   expect_failures = [dialpad_okta_user_attribute.this, dialpad_okta_app_user_attribute.this]
@@ -88,7 +86,7 @@ run "app_by_id_checked_here_when_nothing_pushed" {
   }
   override_data {
     target = data.dialpad_okta_app.this
-    values = { id = "0oa1dialpad", label = "Dialpad", profile_sourcing_enabled = false }
+    values = { profile_sourcing_enabled = false }
   }
   expect_failures = [dialpad_okta_user_attribute.this, dialpad_okta_app_user_attribute.this]
 }
@@ -103,10 +101,10 @@ run "not_a_profile_source_accepted_without_push_override_or_check" {
   }
   override_data {
     target = data.dialpad_okta_app.this
-    values = { id = "0oa1mockdialpad", label = "Dialpad", profile_sourcing_enabled = false }
+    values = { profile_sourcing_enabled = false }
   }
   assert {
-    condition     = dialpad_okta_attribute_mapping.this.source_id == "0oa1mockdialpad"
+    condition     = dialpad_okta_attribute_mapping.this.source_id == data.dialpad_okta_app.this[0].id
     error_message = "The mapping does not use the app found by label."
   }
 }

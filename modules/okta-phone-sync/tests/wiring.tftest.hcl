@@ -5,8 +5,6 @@
 mock_provider "dialpad" {
   mock_data "dialpad_okta_app" {
     defaults = {
-      id                       = "0oa1mockdialpad"
-      label                    = "Dialpad (mock)"
       profile_sourcing_enabled = true
     }
   }
@@ -90,19 +88,19 @@ run "app_by_label" {
   }
 
   assert {
-    # The mock answers with its own label unless the query names one: "Dialpad" proves the label was asked for.
+    # The mock makes up a label unless the query names one: "Dialpad" proves the label was asked for.
     condition     = length(data.dialpad_okta_app.this) == 1 && data.dialpad_okta_app.this[0].label == "Dialpad"
     error_message = "The app must be looked up by its label."
   }
   assert {
-    condition     = output.app_id == "0oa1mockdialpad" && output.app_label == "Dialpad"
+    condition     = output.app_id == data.dialpad_okta_app.this[0].id && output.app_label == "Dialpad"
     error_message = "app_id / app_label outputs must come from the looked-up app."
   }
   assert {
     condition = alltrue([
-      dialpad_okta_app_user_attribute.this.app_id == "0oa1mockdialpad",
-      dialpad_okta_attribute_source.this[0].priority == tolist(["0oa1mockdialpad"]),
-      dialpad_okta_attribute_mapping.this.source_id == "0oa1mockdialpad",
+      dialpad_okta_app_user_attribute.this.app_id == data.dialpad_okta_app.this[0].id,
+      dialpad_okta_attribute_source.this[0].priority == tolist([data.dialpad_okta_app.this[0].id]),
+      dialpad_okta_attribute_mapping.this.source_id == data.dialpad_okta_app.this[0].id,
     ])
     error_message = "The resources must use the id of the app found by label."
   }
@@ -126,12 +124,12 @@ run "app_by_id_read_when_nothing_pushed" {
   }
 
   assert {
-    # The mock answers with its own id unless the query names one.
+    # The mock makes up an id unless the query names one.
     condition     = length(data.dialpad_okta_app.this) == 1 && data.dialpad_okta_app.this[0].id == "0oa1dialpad"
     error_message = "The app must be read by its id to check profile sourcing."
   }
   assert {
-    condition     = output.app_id == "0oa1dialpad" && output.app_label == "Dialpad (mock)"
+    condition     = output.app_id == "0oa1dialpad" && output.app_label == data.dialpad_okta_app.this[0].label && output.app_label != null
     error_message = "The app_label output must be the looked-up label when the app was read."
   }
 }
