@@ -344,6 +344,23 @@ func (q *mappingQueue) drop(id string, op *mappingOp) {
 	}
 }
 
+// removingAll says whether every one of uses is a property that a queued, unfinished change of
+// this client removes from its mapping: the attribute they use is about to be free.
+func (q *mappingQueue) removingAll(uses []MappingUse) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, u := range uses {
+		found := false
+		for _, op := range q.pending[u.MappingID] {
+			found = found || (!op.done && slices.Contains(op.remove, u.Property))
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // take returns, in queue order, the unfinished ops that touch none of the properties of an
 // earlier op: two changes to one property go in separate writes, the earlier first. The head of
 // the queue is always taken, so every call makes progress.

@@ -297,26 +297,59 @@ func (c *Client) writeAttribute(ctx context.Context, ref schemaRef, a Attribute,
 }
 
 func (c *Client) deleteAttribute(ctx context.Context, ref schemaRef, name string) error {
+	var firstRefusal time.Time
 	_, err := c.writeProperty(ctx, ref, name, propertyOp{
 		verb: "delete",
 		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
 			return nil, cur == nil, nil
 		},
 		shows: func(got map[string]any) bool { return got == nil },
+		refusalPasses: func(ctx context.Context, err error) bool {
+			if firstRefusal.IsZero() {
+				firstRefusal = time.Now()
+			}
+			uses := c.attributeUses(ctx, ref, name, err)
+			return len(uses) > 0 && (time.Since(firstRefusal) < inUseGrace || mappingQueueOf(c).removingAll(uses))
+		},
 	})
 	if IsNotFound(err) {
 		return nil // the owner (app, user type) is gone, and its attributes with it
 	}
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
-		owner, oerr := c.mappingOwnerID(ctx, ref)
-		if oerr == nil {
-			if uses, uerr := c.MappingsUsingAttribute(ctx, owner, name); uerr == nil && len(uses) > 0 {
-				return &AttributeInUseError{Name: name, Uses: uses, Err: err}
-			}
-		}
+	if err != nil && ctx.Err() != nil {
+		// The delete timeout ran out while Okta still refused: the message still names the users.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		ctx = lctx
+	}
+	if uses := c.attributeUses(ctx, ref, name, err); len(uses) > 0 {
+		return &AttributeInUseError{Name: name, Uses: uses, Err: err}
 	}
 	return err
+}
+
+// inUseGrace is how long the delete of an attribute keeps trying while a mapping property that
+// this provider process is not (yet) removing still uses it. In a configuration without references
+// between the mapping and the attribute (what -generate-config-out writes), Terraform deletes both
+// at once, and the attribute's delete can be refused before the mapping resource has even queued
+// its removal. Once the removal is queued, the delete waits for it until the delete timeout.
+const inUseGrace = 15 * time.Second
+
+// attributeUses names the mapping properties that use the attribute when err is Okta's refusal to
+// delete it (a 400), and nothing otherwise or when they cannot be read.
+func (c *Client) attributeUses(ctx context.Context, ref schemaRef, name string, err error) []MappingUse {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
+		return nil
+	}
+	owner, err := c.mappingOwnerID(ctx, ref)
+	if err != nil {
+		return nil
+	}
+	uses, err := c.MappingsUsingAttribute(ctx, owner, name)
+	if err != nil {
+		return nil
+	}
+	return uses
 }
 
 // ---- the verified read-modify-write ---------------------------------------------------------
@@ -329,6 +362,9 @@ type propertyOp struct {
 	build func(cur map[string]any, attempted bool) (next map[string]any, done bool, err error)
 	// shows says whether a property read back carries the change (nil: absent).
 	shows func(got map[string]any) bool
+	// refusalPasses, when set, says whether an Okta refusal of the write (a 4xx) is expected to
+	// pass, so that the write is sent again (within ctx) instead of failing.
+	refusalPasses func(ctx context.Context, err error) bool
 }
 
 // errNotVisible records that every write was answered with success but never showed up.
@@ -394,6 +430,9 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			case ctx.Err() != nil:
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, err)
 			case isCleanupWindow(err), resendable(err):
+				last = err
+				continue
+			case op.refusalPasses != nil && op.refusalPasses(ctx, err):
 				last = err
 				continue
 			default:
