@@ -412,9 +412,11 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 	var active []*mappingOp
 	for _, op := range batch {
 		if op.create && !op.attempted {
+			// A property already mapped exactly as asked is the footprint of an interrupted
+			// apply (see createAttribute) and is taken; any other is refused.
 			var exist []string
-			for name := range op.set {
-				if _, ok := m.Properties[name]; ok {
+			for name, want := range op.set {
+				if got, ok := m.Properties[name]; ok && got != want {
 					exist = append(exist, name)
 				}
 			}

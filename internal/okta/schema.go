@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Profile schemas. A POST of a schema replaces each property it names whole, and Okta answers 200
@@ -258,8 +260,14 @@ func (c *Client) createAttribute(ctx context.Context, ref schemaRef, owner strin
 	}
 	return c.writeAttribute(ctx, ref, a, "create", func(cur map[string]any, attempted bool) (map[string]any, bool, error) {
 		if cur != nil {
-			// After an ambiguous failure of our own write, writeProperty has already accepted
-			// an attribute matching what we sent; anything else existing is not ours.
+			// An attribute exactly as configured is what an apply interrupted after this write
+			// (SIGKILL, a lost connection) leaves behind, with nothing in the state: taking it is
+			// how the next apply converges. Anything else existing is not ours and is refused.
+			if sameAttribute(attributeFromProperty(a.Name, cur), a, ref.app) {
+				tflog.Warn(ctx, "create found the attribute already in Okta exactly as configured and takes it over",
+					map[string]any{"attribute": ref.attrDesc(a.Name)})
+				return nil, true, nil
+			}
 			return nil, false, &AttributeExistsError{Kind: ref.kind(), Name: a.Name, Owner: ref.describe(), ImportID: owner + "/" + a.Name}
 		}
 		return applyAttribute(nil, a, ref.app), false, nil
