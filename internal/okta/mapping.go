@@ -481,6 +481,13 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 				if ctx.Err() != nil {
 					return
 				}
+				if !answeredTransient(err) {
+					// No answer after the transport's retries: the org is unreachable, and
+					// polling it until the resource's timeout would change nothing.
+					q.settle(id, active, nil, fmt.Errorf("the mapping write was sent, but reading it back failed, so whether "+
+						"Okta applied it is unknown (applying again finds out): %w", err))
+					return
+				}
 				for _, op := range active {
 					op.lastErr = err
 				}
@@ -580,7 +587,9 @@ func (c *Client) ReapplyMapping(ctx context.Context, sourceID, targetID string) 
 		if err == nil {
 			return nil
 		}
-		if !resendable(err) || ctx.Err() != nil {
+		// Only Okta's transient answers are worth another round: a call that got no answer has
+		// had the transport's retries already.
+		if !answeredTransient(err) || ctx.Err() != nil {
 			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(err, nil, "", ""))
 		}
 		if sleepCtx(ctx, mappingBackoff(attempt, 0)) != nil {

@@ -411,8 +411,10 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			if ctx.Err() != nil {
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
 			}
-			if !resendable(err) {
-				return nil, err
+			if !answeredTransient(err) {
+				// No answer after all of the transport's retries (the org is unreachable), or a
+				// definite refusal: waiting out the resource's timeout would change nothing.
+				return nil, unconfirmed(attempted, op.verb, ref.attrDesc(name), err)
 			}
 			last = err
 			continue
@@ -455,6 +457,9 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+				}
+				if !answeredTransient(err) {
+					return nil, unconfirmed(true, op.verb, ref.attrDesc(name), err)
 				}
 				last = err
 				continue
@@ -507,6 +512,17 @@ func (p *writePacer) applied(sent time.Time) {
 func (p *writePacer) dropped() {
 	p.floor = min(max(p.gap, p.floor, 100*time.Millisecond), 4*time.Second)
 	p.gap = min(2*p.floor, 5*time.Second)
+}
+
+// unconfirmed is the error of a write whose read failed for good (no answer after the transport's
+// retries, or a definite refusal). When a write had been sent, Okta may have applied it: the next
+// apply finds out (a create takes an attribute exactly as configured).
+func unconfirmed(sent bool, verb, what string, err error) error {
+	if !sent {
+		return err
+	}
+	return fmt.Errorf("cannot %s %s: the write was sent, but reading it back failed, so whether Okta applied it is unknown "+
+		"(applying again finds out): %w", verb, what, err)
 }
 
 func (c *Client) writeTimeout(ctx context.Context, ref schemaRef, name, verb string, last error) error {
