@@ -175,7 +175,12 @@ func startEmulator(t testing.TB, noControl bool, opts []Option) *org {
 
 func newClient(t testing.TB, cfg okta.Config) *okta.Client {
 	t.Helper()
-	cfg.MaxRetries = 5
+	// A test's checks read the org through the faults the test injects (chaos tests: 20% of calls
+	// fail), thousands of reads per run. With the provider's 5 retries one read in 15,625 failed and
+	// took the test with it ("Check failed: ... 503 ... GET /api/v1/mappings"). 30 retries make that
+	// about one in 10^21 at a 20% fault rate (10^-16 at 30%), at a cost of a few seconds per faulted
+	// read.
+	cfg.MaxRetries = 30
 	cfg.MaxBackoff = 2 * time.Second
 	cfg.RequestTimeout = 30 * time.Second
 	cfg.Version = "acctest"

@@ -344,6 +344,23 @@ func (q *mappingQueue) drop(id string, op *mappingOp) {
 	}
 }
 
+// removingAll says whether every one of uses is a property that a queued, unfinished change of
+// this client removes from its mapping: the attribute they use is about to be free.
+func (q *mappingQueue) removingAll(uses []MappingUse) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, u := range uses {
+		found := false
+		for _, op := range q.pending[u.MappingID] {
+			found = found || (!op.done && slices.Contains(op.remove, u.Property))
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // take returns, in queue order, the unfinished ops that touch none of the properties of an
 // earlier op: two changes to one property go in separate writes, the earlier first. The head of
 // the queue is always taken, so every call makes progress.
@@ -395,9 +412,11 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 	var active []*mappingOp
 	for _, op := range batch {
 		if op.create && !op.attempted {
+			// A property already mapped exactly as asked is the footprint of an interrupted
+			// apply (see createAttribute) and is taken; any other is refused.
 			var exist []string
-			for name := range op.set {
-				if _, ok := m.Properties[name]; ok {
+			for name, want := range op.set {
+				if got, ok := m.Properties[name]; ok && got != want {
 					exist = append(exist, name)
 				}
 			}
@@ -460,6 +479,13 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 					return
 				}
 				if ctx.Err() != nil {
+					return
+				}
+				if !answeredTransient(err) {
+					// No answer after the transport's retries: the org is unreachable, and
+					// polling it until the resource's timeout would change nothing.
+					q.settle(id, active, nil, fmt.Errorf("the mapping write was sent, but reading it back failed, so whether "+
+						"Okta applied it is unknown (applying again finds out): %w", err))
 					return
 				}
 				for _, op := range active {
@@ -561,7 +587,9 @@ func (c *Client) ReapplyMapping(ctx context.Context, sourceID, targetID string) 
 		if err == nil {
 			return nil
 		}
-		if !resendable(err) || ctx.Err() != nil {
+		// Only Okta's transient answers are worth another round: a call that got no answer has
+		// had the transport's retries already.
+		if !answeredTransient(err) || ctx.Err() != nil {
 			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(err, nil, "", ""))
 		}
 		if sleepCtx(ctx, mappingBackoff(attempt, 0)) != nil {

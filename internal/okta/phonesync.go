@@ -175,8 +175,9 @@ func (e *PhoneSyncError) Error() string {
 	fmt.Fprintf(&b, "%s failed: %v", e.Step, e.Err)
 	switch {
 	case len(e.Left) > 0:
-		fmt.Fprintf(&b, "\nThe rollback could not remove %s (%v); remove them in the Admin Console, or import them into the "+
-			"building-block resources, before applying again.", strings.Join(e.Left, ", "), e.RollbackErr)
+		fmt.Fprintf(&b, "\nThe rollback could not remove %s (%v). They are exactly as configured, so the next apply takes "+
+			"them over and finishes the sync once Okta answers again; to give up the sync instead, remove them in the Admin Console.",
+			strings.Join(e.Left, ", "), e.RollbackErr)
 	case len(e.RolledBack) > 0:
 		fmt.Fprintf(&b, "\nEverything this apply had created was removed again (%s); the org is as it was.", strings.Join(e.RolledBack, ", "))
 	}

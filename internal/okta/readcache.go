@@ -46,8 +46,19 @@ func newReadCache() *readCache {
 }
 
 // get returns key's value: a fresh enough cached one, the result of a read already in flight, or
-// fetch's. Errors are never cached.
+// fetch's. Errors are never cached. A read that failed transiently (answeredTransient) is read again
+// (retryWhen, bounded by readRounds and ctx): each caller retries on its own, in a new flight, so a
+// failure shared by every caller waiting on one flight is not the end of any of them.
 func (rc *readCache) get(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
+	var v any
+	err := retryWhen(ctx, readRounds, answeredTransient, func(ctx context.Context) (err error) {
+		v, err = rc.getOnce(ctx, key, fetch)
+		return err
+	})
+	return v, err
+}
+
+func (rc *readCache) getOnce(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
 	rc.mu.Lock()
 	gen := rc.gens[key]
 	if e, ok := rc.entries[key]; ok && e.gen == gen && rc.now().Sub(e.at) < rc.ttl {
@@ -59,16 +70,20 @@ func (rc *readCache) get(ctx context.Context, key string, fetch func(context.Con
 }
 
 // fresh always reads from Okta (a writer's read) and stores the answer for later readers. It does
-// not join a read in flight: that one may have started before the caller's write.
+// not join a read in flight: that one may have started before the caller's write. Transient
+// failures are read again as in get.
 func (rc *readCache) fresh(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
-	rc.mu.Lock()
-	gen := rc.gens[key]
-	rc.mu.Unlock()
-	start := rc.now()
-	v, err := fetch(ctx)
-	if err == nil {
-		rc.store(key, gen, v, start)
-	}
+	var v any
+	err := retryWhen(ctx, readRounds, answeredTransient, func(ctx context.Context) (err error) {
+		rc.mu.Lock()
+		gen := rc.gens[key]
+		rc.mu.Unlock()
+		start := rc.now()
+		if v, err = fetch(ctx); err == nil {
+			rc.store(key, gen, v, start)
+		}
+		return err
+	})
 	return v, err
 }
 

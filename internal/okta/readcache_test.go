@@ -267,3 +267,69 @@ func TestFindMappingByID(t *testing.T) {
 		t.Fatalf("stale id: %d list calls, want the fallback list", lists)
 	}
 }
+
+// A read whose shared flight failed transiently after all of the transport's retries is read
+// again, by every caller, instead of handing each of them the failure (issue 10: a plan failed with
+// a 503 on the app schema at a 20% fault rate).
+func TestReadCache_transientFailureIsReadAgain(t *testing.T) {
+	rc := newReadCache()
+	var calls atomic.Int32
+	fetch := func(context.Context) (any, error) {
+		if calls.Add(1) <= readRounds-1 {
+			return nil, &APIError{Status: http.StatusServiceUnavailable, ErrorCode: "E0000010"}
+		}
+		return "schema", nil
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if v, err := rc.get(context.Background(), "k", fetch); err != nil || v != "schema" {
+				t.Errorf("get: %v, %v; want the value of the read after the failures", v, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := rc.fresh(context.Background(), "k2", func(ctx context.Context) (any, error) { return fetch(ctx) }); err != nil {
+		t.Fatalf("fresh after a success: %v", err)
+	}
+}
+
+// Only Okta's transient answers are read again: a 4xx, a not-found and a call that got no answer
+// (the transport already spent its retries on it) fail at once, and so does the caller's deadline.
+func TestReadCache_onlyTransientAnswersAreReadAgain(t *testing.T) {
+	for name, err := range map[string]error{
+		"400":       &APIError{Status: http.StatusBadRequest},
+		"not found": &NotFoundError{Kind: "app", ID: "x"},
+		"no answer": errors.New("GET /api/v1/apps/x failed after 6 attempts: connection refused"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rc := newReadCache()
+			var calls atomic.Int32
+			_, got := rc.get(context.Background(), "k", func(context.Context) (any, error) { calls.Add(1); return nil, err })
+			if got == nil || calls.Load() != 1 {
+				t.Fatalf("got %v after %d calls, want the error after 1", got, calls.Load())
+			}
+		})
+	}
+	rc := newReadCache()
+	var calls atomic.Int32
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := rc.get(ctx, "k", func(context.Context) (any, error) {
+		calls.Add(1)
+		return nil, &APIError{Status: http.StatusServiceUnavailable, ErrorCode: "E0000010"}
+	})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "E0000010") || calls.Load() != 1 {
+		t.Fatalf("got %v after %d calls; want the deadline, naming Okta's last answer, after 1 call", err, calls.Load())
+	}
+	calls.Store(0)
+	_, err = newReadCache().get(context.Background(), "k", func(context.Context) (any, error) {
+		calls.Add(1)
+		return nil, &APIError{Status: http.StatusServiceUnavailable}
+	})
+	if StatusOf(err) != http.StatusServiceUnavailable || int(calls.Load()) != readRounds {
+		t.Fatalf("got %v after %d calls, want the 503 after %d", err, calls.Load(), readRounds)
+	}
+}

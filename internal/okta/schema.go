@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Profile schemas. A POST of a schema replaces each property it names whole, and Okta answers 200
@@ -258,8 +260,14 @@ func (c *Client) createAttribute(ctx context.Context, ref schemaRef, owner strin
 	}
 	return c.writeAttribute(ctx, ref, a, "create", func(cur map[string]any, attempted bool) (map[string]any, bool, error) {
 		if cur != nil {
-			// After an ambiguous failure of our own write, writeProperty has already accepted
-			// an attribute matching what we sent; anything else existing is not ours.
+			// An attribute exactly as configured is what an apply interrupted after this write
+			// (SIGKILL, a lost connection) leaves behind, with nothing in the state: taking it is
+			// how the next apply converges. Anything else existing is not ours and is refused.
+			if sameAttribute(attributeFromProperty(a.Name, cur), a, ref.app) {
+				tflog.Warn(ctx, "create found the attribute already in Okta exactly as configured and takes it over",
+					map[string]any{"attribute": ref.attrDesc(a.Name)})
+				return nil, true, nil
+			}
 			return nil, false, &AttributeExistsError{Kind: ref.kind(), Name: a.Name, Owner: ref.describe(), ImportID: owner + "/" + a.Name}
 		}
 		return applyAttribute(nil, a, ref.app), false, nil
@@ -297,26 +305,59 @@ func (c *Client) writeAttribute(ctx context.Context, ref schemaRef, a Attribute,
 }
 
 func (c *Client) deleteAttribute(ctx context.Context, ref schemaRef, name string) error {
+	var firstRefusal time.Time
 	_, err := c.writeProperty(ctx, ref, name, propertyOp{
 		verb: "delete",
 		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
 			return nil, cur == nil, nil
 		},
 		shows: func(got map[string]any) bool { return got == nil },
+		refusalPasses: func(ctx context.Context, err error) bool {
+			if firstRefusal.IsZero() {
+				firstRefusal = time.Now()
+			}
+			uses := c.attributeUses(ctx, ref, name, err)
+			return len(uses) > 0 && (time.Since(firstRefusal) < inUseGrace || mappingQueueOf(c).removingAll(uses))
+		},
 	})
 	if IsNotFound(err) {
 		return nil // the owner (app, user type) is gone, and its attributes with it
 	}
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
-		owner, oerr := c.mappingOwnerID(ctx, ref)
-		if oerr == nil {
-			if uses, uerr := c.MappingsUsingAttribute(ctx, owner, name); uerr == nil && len(uses) > 0 {
-				return &AttributeInUseError{Name: name, Uses: uses, Err: err}
-			}
-		}
+	if err != nil && ctx.Err() != nil {
+		// The delete timeout ran out while Okta still refused: the message still names the users.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		ctx = lctx
+	}
+	if uses := c.attributeUses(ctx, ref, name, err); len(uses) > 0 {
+		return &AttributeInUseError{Name: name, Uses: uses, Err: err}
 	}
 	return err
+}
+
+// inUseGrace is how long the delete of an attribute keeps trying while a mapping property that
+// this provider process is not (yet) removing still uses it. In a configuration without references
+// between the mapping and the attribute (what -generate-config-out writes), Terraform deletes both
+// at once, and the attribute's delete can be refused before the mapping resource has even queued
+// its removal. Once the removal is queued, the delete waits for it until the delete timeout.
+const inUseGrace = 15 * time.Second
+
+// attributeUses names the mapping properties that use the attribute when err is Okta's refusal to
+// delete it (a 400), and nothing otherwise or when they cannot be read.
+func (c *Client) attributeUses(ctx context.Context, ref schemaRef, name string, err error) []MappingUse {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
+		return nil
+	}
+	owner, err := c.mappingOwnerID(ctx, ref)
+	if err != nil {
+		return nil
+	}
+	uses, err := c.MappingsUsingAttribute(ctx, owner, name)
+	if err != nil {
+		return nil
+	}
+	return uses
 }
 
 // ---- the verified read-modify-write ---------------------------------------------------------
@@ -329,6 +370,9 @@ type propertyOp struct {
 	build func(cur map[string]any, attempted bool) (next map[string]any, done bool, err error)
 	// shows says whether a property read back carries the change (nil: absent).
 	shows func(got map[string]any) bool
+	// refusalPasses, when set, says whether an Okta refusal of the write (a 4xx) is expected to
+	// pass, so that the write is sent again (within ctx) instead of failing.
+	refusalPasses func(ctx context.Context, err error) bool
 }
 
 // errNotVisible records that every write was answered with success but never showed up.
@@ -367,8 +411,10 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			if ctx.Err() != nil {
 				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
 			}
-			if !resendable(err) {
-				return nil, err
+			if !answeredTransient(err) {
+				// No answer after all of the transport's retries (the org is unreachable), or a
+				// definite refusal: waiting out the resource's timeout would change nothing.
+				return nil, unconfirmed(attempted, op.verb, ref.attrDesc(name), err)
 			}
 			last = err
 			continue
@@ -396,6 +442,9 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			case isCleanupWindow(err), resendable(err):
 				last = err
 				continue
+			case op.refusalPasses != nil && op.refusalPasses(ctx, err):
+				last = err
+				continue
 			default:
 				return nil, fmt.Errorf("cannot %s %s: %w", op.verb, ref.attrDesc(name), err)
 			}
@@ -408,6 +457,9 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+				}
+				if !answeredTransient(err) {
+					return nil, unconfirmed(true, op.verb, ref.attrDesc(name), err)
 				}
 				last = err
 				continue
@@ -460,6 +512,17 @@ func (p *writePacer) applied(sent time.Time) {
 func (p *writePacer) dropped() {
 	p.floor = min(max(p.gap, p.floor, 100*time.Millisecond), 4*time.Second)
 	p.gap = min(2*p.floor, 5*time.Second)
+}
+
+// unconfirmed is the error of a write whose read failed for good (no answer after the transport's
+// retries, or a definite refusal). When a write had been sent, Okta may have applied it: the next
+// apply finds out (a create takes an attribute exactly as configured).
+func unconfirmed(sent bool, verb, what string, err error) error {
+	if !sent {
+		return err
+	}
+	return fmt.Errorf("cannot %s %s: the write was sent, but reading it back failed, so whether Okta applied it is unknown "+
+		"(applying again finds out): %w", verb, what, err)
 }
 
 func (c *Client) writeTimeout(ctx context.Context, ref schemaRef, name, verb string, last error) error {

@@ -168,12 +168,23 @@ func TestCreateRetriesDroppedWrite(t *testing.T) {
 }
 
 func TestCreateRefusesExisting(t *testing.T) {
-	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"X","type":"string"}`)}}
+	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"Someone else's","type":"string"}`)}}
 	c := newServerClient(t, f)
 	_, err := c.CreateAppUserAttribute(context.Background(), "0oa1", Attribute{Name: "x", Title: "X", Type: "string"})
 	var exists *AttributeExistsError
 	if !errors.As(err, &exists) || exists.ImportID != "0oa1/x" || f.posts != 0 {
 		t.Fatalf("err = %v after %d posts, want AttributeExistsError before any write", err, f.posts)
+	}
+}
+
+// An attribute exactly as configured (what an apply killed after its write leaves behind, with
+// nothing in the state) is taken over without a write, so the next apply converges.
+func TestCreateTakesIdenticalExisting(t *testing.T) {
+	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"X","type":"string","scope":"NONE","permissions":[{"principal":"SELF","action":"READ_ONLY"}]}`)}}
+	c := newServerClient(t, f)
+	a, err := c.CreateAppUserAttribute(context.Background(), "0oa1", Attribute{Name: "x", Title: "X", Type: "string"})
+	if err != nil || a.Title != "X" || f.posts != 0 {
+		t.Fatalf("got %+v, %v after %d posts; want the existing attribute taken without a write", a, err, f.posts)
 	}
 }
 

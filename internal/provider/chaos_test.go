@@ -610,3 +610,42 @@ resource "dialpad_okta_attribute_mapping" "w" {
 	})
 	logChaosStats(t, emu, start)
 }
+
+// TestAccChaos_plainCycles is issue 10's measurement as a test: a plain dialpad_okta_phone_sync
+// (app_id only) through apply / plan / destroy cycles against random faults alone (no targeted
+// rules), where every read and write must survive the faults without surfacing one. A `make soak`
+// runs 10 cycles with the issue's knobs (fault rate 0.2, rate limit 120, consistency delay 500 ms,
+// clean-up delay 3 s, lost-update window 200 ms); `make test` 3 cycles with the short profile's.
+// Any surfaced error fails the step; every apply is followed by an empty plan, every destroy by
+// the seed's schemas and mappings.
+func TestAccChaos_plainCycles(t *testing.T) {
+	acctest.RequireEmulator(t, "needs the emulator's fault rate, rate limit, delays and lost-update window")
+	p := currentChaosProfile(t)
+	p.cycles = 3
+	if p.name == "soak" {
+		p.cycles = 10
+		p.knobs = oktaemu.Options{FaultRate: 0.2, RateLimit: 120, ConsistencyDelay: 500 * time.Millisecond,
+			CleanupDelay: 3 * time.Second, LostUpdateWindow: 200 * time.Millisecond}
+		p.applyKnobOverrides(t)
+	}
+	emu, snap := chaosEmulator(t, p)
+	fx := emu.Fixtures()
+	start := time.Now()
+	var steps []resource.TestStep
+	for cycle := 1; cycle <= p.cycles; cycle++ {
+		steps = append(steps,
+			resource.TestStep{
+				Config:           emu.Config(fmt.Sprintf("resource \"dialpad_okta_phone_sync\" \"test\" {\n  app_id = %q\n}\n", fx.AppID)),
+				ConfigPlanChecks: emptyAfterApply(),
+				Check:            psAllPieces(emu, "dialpadPhone", "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true),
+			},
+			resource.TestStep{Config: emu.Config(), Check: seedAgain(emu, snap, "dialpadPhone", cycle)},
+		)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             seedAgain(emu, snap, "dialpadPhone", p.cycles),
+		Steps:                    steps,
+	})
+	logChaosStats(t, emu, start)
+}

@@ -52,7 +52,8 @@ const appUserAttributeDescription = "One custom attribute of an Okta app's user 
 	"(Directory -> Profile Editor -> <app> User), e.g. the Dialpad app's `dialpadPhone` read from the SCIM " +
 	"record through `external_name = \"phoneNumbers.^[type=='Dialpad'].value\"`.\n\n" +
 	"`external_name` and `external_namespace` are updated in place: the attribute and the values Okta holds " +
-	"for it are kept. Creating an attribute that already exists fails with the import command. Writes are " +
+	"for it are kept. Creating an attribute that already exists fails with the import command, unless it is " +
+	"exactly as configured (what an interrupted apply leaves behind), which is taken over. Writes are " +
 	"serialized per schema, merged into the whole stored attribute and verified by reading back, with Okta's " +
 	"eventual consistency, lost updates and clean-up window retried within `timeouts`.\n\n" +
 	"Okta refuses to delete an attribute a profile mapping still uses; the error names the mapping and property. " +

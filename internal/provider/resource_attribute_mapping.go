@@ -69,7 +69,8 @@ const attributeMappingDescription = "Owns some target properties of the one Okta
 	"not on destroy, so the mappings Okta and other tools maintain (e.g. `login`, `email`) survive. Several " +
 	"resources may own different properties of one mapping; writes to one mapping are serialized inside the " +
 	"provider and verified by reading them back.\n\n" +
-	"Creating a property that is already mapped fails with the import command instead of adopting it silently. " +
+	"Creating a property that is already mapped differently fails with the import command instead of adopting it " +
+	"silently; one mapped exactly as configured (what an interrupted apply leaves behind) is taken over. " +
 	"A change made outside Terraform to an owned property shows up in the next plan; a property removed outside " +
 	"Terraform is planned to be added back.\n\n" +
 	"**Profile sourcing.** A property with `push_status = \"PUSH\"` on a mapping whose source is an app is only " +

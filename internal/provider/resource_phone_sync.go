@@ -479,7 +479,7 @@ func phoneSyncErrorDetail(err error, spec okta.PhoneSyncSpec) string {
 	var ae *okta.AttributeExistsError
 	var me *okta.MappingPropertyExistsError
 	if errors.As(err, &ae) || errors.As(err, &me) {
-		detail += fmt.Sprintf("\n\nA phone sync never adopts objects it did not create. If they are a phone sync made earlier "+
+		detail += fmt.Sprintf("\n\nA phone sync only takes over pieces exactly as it would create them (what an interrupted apply leaves). If these are a phone sync made earlier "+
 			"(by another configuration or before a state loss), import it whole:\n  terraform import dialpad_okta_phone_sync.<name> %s\n"+
 			"Otherwise choose another attribute_name.", spec.ID())
 	}

@@ -76,7 +76,8 @@ var enumChoiceAttrTypes = map[string]attr.Type{"const": types.StringType, "title
 
 const userAttributeDescription = "One custom attribute of an Okta user type's profile schema " +
 	"(Directory -> Profile Editor -> User).\n\n" +
-	"Creating an attribute that already exists fails with the import command; nothing is adopted silently. " +
+	"Creating an attribute that already exists fails with the import command; nothing is adopted silently, " +
+	"except an attribute exactly as configured (what an interrupted apply leaves behind), which is taken over. " +
 	"Writes to one schema are serialized inside the provider, each write reads the whole attribute, changes only " +
 	"the fields this resource manages, and is verified by reading it back; Okta's eventual consistency, lost " +
 	"concurrent updates and its clean-up window after a deletion are retried within the resource's `timeouts`.\n\n" +

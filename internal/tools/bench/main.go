@@ -66,7 +66,7 @@ type row struct {
 // providerLog is the -provider-log flag.
 var providerLog string
 
-func run(ctx context.Context, skipScale bool, only string, keep bool) error {
+func run(ctx context.Context, skipScale bool, only string, keep bool) (err error) {
 	root, err := tfdev.RepoRoot()
 	if err != nil {
 		return err
@@ -79,11 +79,14 @@ func run(ctx context.Context, skipScale bool, only string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintf(os.Stderr, "bench: files kept in %s\n", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
-	}
+	defer func() {
+		// A failed run keeps its configurations, state and terraform output: they say why.
+		if keep || err != nil {
+			fmt.Fprintf(os.Stderr, "bench: files (configurations, state, every terraform command's output) kept in %s\n", tmp)
+		} else {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
 	b := &bench{root: root, tmp: tmp, terraform: tf, rc: filepath.Join(tmp, "terraform.rc"), log: os.Stderr}
 	bin := filepath.Join(tmp, "bin")
 	b.progress("building the provider")
@@ -107,7 +110,7 @@ func run(ctx context.Context, skipScale bool, only string, keep bool) error {
 			continue
 		}
 		if err := p.fn(ctx); err != nil {
-			return err
+			return fmt.Errorf("part %q: %w", p.name, err)
 		}
 	}
 	b.print(os.Stdout, tfVersion)
@@ -119,14 +122,21 @@ func run(ctx context.Context, skipScale bool, only string, keep bool) error {
 		}
 		targets++
 		if r.verdict != verdict(true) {
-			missed = append(missed, r.what)
+			missed = append(missed, fmt.Sprintf("%s (%s): measured %s, target %s%s", r.what, r.config, r.measured, r.target, detailSuffix(r.detail)))
 		}
 	}
 	if len(missed) > 0 {
-		return fmt.Errorf("%d of %d targets NOT MET: %s", len(missed), targets, strings.Join(missed, "; "))
+		return fmt.Errorf("%d of %d targets NOT MET:\n  %s", len(missed), targets, strings.Join(missed, "\n  "))
 	}
 	fmt.Printf("\nAll %d targets met.\n", targets)
 	return nil
+}
+
+func detailSuffix(d string) string {
+	if d == "" {
+		return ""
+	}
+	return "; " + d
 }
 
 func (b *bench) progress(format string, a ...any) {
