@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*userAttributeResource)(nil)
 	_ resource.ResourceWithImportState    = (*userAttributeResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*userAttributeResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*userAttributeResource)(nil)
 )
 
 // NewUserAttributeResource is the constructor of resource "dialpad_okta_user_attribute".
@@ -105,10 +106,8 @@ func (r *userAttributeResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Optional: true,
 		Computed: true,
 		Default:  stringdefault.StaticString(okta.DefaultUserType),
-		MarkdownDescription: "Name or id of the Okta user type whose schema holds the attribute (default `default`). " +
-			"Changing it replaces the attribute.",
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+		MarkdownDescription: userTypeArgumentDescription + " Changing it to another type replaces the attribute.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: userAttributeDescription,
@@ -130,6 +129,12 @@ func (r *userAttributeResource) ValidateConfig(ctx context.Context, req resource
 		return
 	}
 	validateAttributeFields(ctx, cfg.attributeFieldsModel, &resp.Diagnostics)
+}
+
+// ModifyPlan makes the spellings of one user type one value and checks that it exists (see
+// planUserType). Never on destroy.
+func (r *userAttributeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planUserType(ctx, r.client, req, resp, path.Root("user_type"), true)
 }
 
 func (r *userAttributeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
