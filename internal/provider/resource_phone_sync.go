@@ -96,16 +96,16 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				PlanModifiers:       keep,
 			},
 			"app_id": schema.StringAttribute{
-				Required:            true,
+				Required: true,
 				MarkdownDescription: "Id of the Dialpad app in Okta (the `dialpad_okta_app` data source looks it up by exact label). " +
 					"Changing it moves the sync to the other app in one apply (see \"Changing attribute_name, user_type or app_id\").",
-				Validators:          []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
+				Validators: []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
 			},
 			"attribute_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultAttribute),
 				MarkdownDescription: "Variable name of the attribute on the Okta user profile and on the app user profile. Changing it " +
 					"moves the sync to new attributes in one apply (see \"Changing attribute_name, user_type or app_id\"). Default `" + phoneSyncDefaultAttribute + "`.",
-				Validators:          []validator.String{newAttributeNameValidator(true)},
+				Validators: []validator.String{newAttributeNameValidator(true)},
 			},
 			"display_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),

@@ -103,9 +103,9 @@ func (r *userAttributeResource) Schema(ctx context.Context, _ resource.SchemaReq
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	attrs["user_type"] = schema.StringAttribute{
-		Optional: true,
-		Computed: true,
-		Default:  stringdefault.StaticString(okta.DefaultUserType),
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(okta.DefaultUserType),
 		MarkdownDescription: userTypeArgumentDescription + " Changing it to another type replaces the attribute.",
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
