@@ -91,20 +91,24 @@ func checkUserTypeExists(ctx context.Context, c *okta.Client, p path.Path, name 
 		diags.AddAttributeError(p, "Cannot look up the Okta user type", fmt.Sprintf("Looking up user type %q: %s", name, err))
 		return
 	}
-	detail := fmt.Sprintf("%s = %q names no user type of this Okta org, so nothing can be created on it.", lastStep(p), name)
-	if list, lerr := c.ListUserTypes(ctx); lerr == nil {
-		var names []string
+	diags.AddAttributeError(p, "Okta user type not found", fmt.Sprintf("%s = %q names no user type of this Okta org, so nothing can be created on it.",
+		lastStep(p), name)+userTypesHint(ctx, c))
+}
+
+// userTypesHint lists the org's user types for a not-found error, and what to do.
+func userTypesHint(ctx context.Context, c *okta.Client) string {
+	var b strings.Builder
+	if list, err := c.ListUserTypes(ctx); err == nil {
+		b.WriteString("\nThe org's user types are:")
 		for _, t := range list {
-			s := fmt.Sprintf("%q (id %s)", t.Name, t.ID)
+			fmt.Fprintf(&b, "\n  - %q (id %s)", t.Name, t.ID)
 			if t.Default {
-				s += ", the default type, also spelled \"default\""
+				b.WriteString(", the default type, also spelled \"default\"")
 			}
-			names = append(names, "  - "+s)
 		}
-		detail += "\nThe org's user types are:\n" + strings.Join(names, "\n")
 	}
-	detail += "\nUse one of these names or ids, or create the user type first (Directory > Profile Editor > User types)."
-	diags.AddAttributeError(p, "Okta user type not found", detail)
+	b.WriteString("\nUse one of these names or ids, or create the user type first (Directory > Profile Editor > User types).")
+	return b.String()
 }
 
 func lastStep(p path.Path) string {

@@ -104,22 +104,34 @@ func TestAccPhoneSyncModule_rename(t *testing.T) {
 	org.EnsureProfileSource(t, fx.AppID)
 	old, renamed := org.RandomName("Phone"), org.RandomName("Phone")
 	snap := org.Snapshot(t)
-	cfg := func(name string) config.TestStepConfigFunc {
-		return dirConfig(t, org.Config(moduleConfig(t, "app_id = "+acctest.Quote(fx.AppID), "attribute_name = "+acctest.Quote(name),
+	cfgOn := func(appID, name string) config.TestStepConfigFunc {
+		return dirConfig(t, org.Config(moduleConfig(t, "app_id = "+acctest.Quote(appID), "attribute_name = "+acctest.Quote(name),
 			"user_type = "+acctest.Quote(fx.UserType))))
 	}
-	resource.ParallelTest(t, moduleCase(resource.TestCase{
-		Steps: []resource.TestStep{
-			{ConfigDirectory: cfg(old), ConfigStateChecks: []statecheck.StateCheck{orgCheck(psWhole(org, fx.AppID, fx.UserType, old))}},
-			{ConfigDirectory: cfg(renamed), ConfigStateChecks: []statecheck.StateCheck{
-				orgCheck(psWhole(org, fx.AppID, fx.UserType, renamed)),
-				orgCheck(psGone(org, fx.AppID, fx.UserType, old, false)),
+	cfg := func(name string) config.TestStepConfigFunc { return cfgOn(fx.AppID, name) }
+	steps := []resource.TestStep{
+		{ConfigDirectory: cfg(old), ConfigStateChecks: []statecheck.StateCheck{orgCheck(psWhole(org, fx.AppID, fx.UserType, old))}},
+		{ConfigDirectory: cfg(renamed), ConfigStateChecks: []statecheck.StateCheck{
+			orgCheck(psWhole(org, fx.AppID, fx.UserType, renamed)),
+			orgCheck(psGone(org, fx.AppID, fx.UserType, old, false)),
+		}},
+		{ConfigDirectory: cfg(renamed), ConfigPlanChecks: expectEmpty()},
+	}
+	final := fx.AppID
+	if fx.SourceAppID != "" {
+		// Another app: the Okta user attribute stays, the app user attribute and the mapping move.
+		final = fx.SourceAppID
+		steps = append(steps,
+			resource.TestStep{ConfigDirectory: cfgOn(final, renamed), ConfigStateChecks: []statecheck.StateCheck{
+				orgCheck(psWhole(org, final, fx.UserType, renamed)),
+				orgCheck(psGoneFromApp(org, fx.AppID, fx.UserType, renamed)),
 			}},
-			{ConfigDirectory: cfg(renamed), ConfigPlanChecks: expectEmpty()},
-			{ConfigDirectory: cfg(renamed), Destroy: true},
-		},
-	}))
-	if err := psNoPieces(org, renamed); err != nil {
+			resource.TestStep{ConfigDirectory: cfgOn(final, renamed), ConfigPlanChecks: expectEmpty()},
+		)
+	}
+	steps = append(steps, resource.TestStep{ConfigDirectory: cfgOn(final, renamed), Destroy: true})
+	resource.ParallelTest(t, moduleCase(resource.TestCase{Steps: steps}))
+	if err := psGone(org, final, fx.UserType, renamed, false)(nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := psUnchanged(org, snap)(nil); err != nil {

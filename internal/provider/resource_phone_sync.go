@@ -86,6 +86,15 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"so nothing is left half-made. Refresh checks every piece and names the one that drifted; destroy removes the pieces in " +
 			"reverse order and leaves everything else (other attributes, other mapping properties) untouched.\n\n" +
 			"The module `modules/okta-phone-sync` builds the same state from the building-block resources.\n\n" +
+			"**Changing `attribute_name`, `user_type` or `app_id`** is an in-place update that moves the sync in one apply, with a " +
+			"plan warning naming what moves. New pieces are made first (the attributes that change, the source override on the " +
+			"attribute now synced), the new mapping property is added before the old one is removed, and the old attributes are " +
+			"deleted last, because Okta refuses to delete an attribute a mapping uses. A new `attribute_name` replaces both " +
+			"attributes; a new `user_type` replaces the Okta user attribute (on the new type's profile) and moves the property to " +
+			"the app -> new type mapping; a new `app_id` replaces the app user attribute and the mapping property and keeps the Okta " +
+			"user attribute with every user's number. A replaced Okta user attribute starts empty: users get their numbers again at " +
+			"the app's next import, or during the same apply with `apply_to_existing_users = true`. When a step fails before the " +
+			"old mapping property is removed, everything the move did is undone and the old sync is as it was.\n\n" +
 			"**Before the first apply** an Okta admin must allow the app to source Okta users (Admin Console only: Applications > " +
 			"Dialpad > Provisioning > To Okta > Profile & Lifecycle Sourcing > \"Allow Dialpad to source Okta users\", " +
 			"deactivation action \"Do Nothing\"). The plan fails with these steps until then (`require_profile_sourcing`).",

@@ -86,9 +86,13 @@ const userAttributeDescription = "One custom attribute of an Okta user type's pr
 	"Okta refuses to delete an attribute a profile mapping still uses; the error names the mapping and property. " +
 	"When the mapping is in the same configuration, make it depend on the attribute (reference the attribute's " +
 	"`name`, or `depends_on`), so that Terraform removes the mapping property first.\n\n" +
-	"Changing `name`, `user_type`, `type` or `array_type` replaces the attribute, which deletes its values on every " +
-	"user profile; Okta then refuses the same variable name until it has finished cleaning up (usually minutes), " +
-	"which the create retries within `timeouts.create`."
+	"Changing `name`, `user_type` (to another type: `user`, `default` and the default type's id are one type), `type` or " +
+	"`array_type` replaces the attribute, which deletes its values on every user profile; Okta then refuses the same " +
+	"variable name until it has finished cleaning up (usually minutes), which the create retries within `timeouts.create`. " +
+	"When a mapping uses the attribute, give the attribute (and a `dialpad_okta_attribute_source` of it) " +
+	"`lifecycle { create_before_destroy = true }`: Terraform then creates the new attribute, moves the mapping property to " +
+	"it and deletes the old attribute last. Without it the old attribute is deleted first, which Okta refuses while the " +
+	"mapping still uses it."
 
 func (r *userAttributeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_user_attribute"
