@@ -110,11 +110,21 @@ func (c *Client) ListUserTypes(ctx context.Context) ([]UserType, error) {
 }
 
 // SameUserType reports whether a and b name the same user type: both spell the default type, or
-// both resolve to one id (through the read cache, so a plan pays at most one read per name). A
-// name that resolves to no type is the same as nothing else.
+// both resolve to one id. Reads go through the read cache; when one side spells the default type,
+// only the other is read. A name that resolves to no type is the same as nothing else.
 func (c *Client) SameUserType(ctx context.Context, a, b string) (bool, error) {
 	if a == b || (IsDefaultUserType(a) && IsDefaultUserType(b)) {
 		return true, nil
+	}
+	if IsDefaultUserType(a) {
+		a, b = b, a
+	}
+	if IsDefaultUserType(b) {
+		t, err := c.FindUserType(ctx, a)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil && t.Default, err
 	}
 	ta, err := c.FindUserType(ctx, a)
 	if IsNotFound(err) {
