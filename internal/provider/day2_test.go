@@ -526,3 +526,71 @@ func TestAccBuildingBlocks_rename(t *testing.T) {
 		},
 	})
 }
+
+// TestAccPhoneSync_renameRollback: a move that fails before the old mapping property is removed
+// undoes itself: the old sync is whole and unchanged, nothing of the new one exists, and the same
+// change applied again converges.
+func TestAccPhoneSync_renameRollback(t *testing.T) {
+	acctest.RequireEmulator(t, "targeted faults on the mapping write")
+	for _, afterCommit := range []bool{true, false} {
+		t.Run(fmt.Sprintf("after_commit=%v", afterCommit), func(t *testing.T) {
+			emu := acctest.NewEmulator(t)
+			fx := emu.Fixtures()
+			emu.EnsureProfileSource(t, fx.AppID)
+			old, renamed := emu.RandomName("Phone"), emu.RandomName("Phone")
+			snap := emu.Snapshot(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             acctest.CheckDestroyAll(psGone(emu, fx.AppID, "default", renamed, false), psUnchanged(emu, snap)),
+				Steps: []resource.TestStep{
+					{Config: emu.Config(phoneSyncConfig(fx.AppID, old))},
+					{
+						PreConfig: func() {
+							emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{
+								Method: "POST", Route: "/api/v1/mappings/{id}", Status: 400, Count: 1, AfterCommit: afterCommit,
+							}}})
+						},
+						Config:      emu.Config(phoneSyncConfig(fx.AppID, renamed)),
+						ExpectError: regexp.MustCompile(`(?s)add the mapping property ` + renamed + `.*removed again`),
+					},
+					{
+						Config:           emu.Config(phoneSyncConfig(fx.AppID, old)),
+						ConfigPlanChecks: expectEmpty(),
+						Check: resource.ComposeAggregateTestCheckFunc(
+							psWhole(emu, fx.AppID, "default", old),
+							psGone(emu, fx.AppID, "default", renamed, false),
+						),
+					},
+					{
+						Config: emu.Config(phoneSyncConfig(fx.AppID, renamed)),
+						Check: resource.ComposeAggregateTestCheckFunc(
+							psWhole(emu, fx.AppID, "default", renamed),
+							psGone(emu, fx.AppID, "default", old, false),
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccPhoneSyncModule_unknownUserType: the module fails the plan on a user type the org does not
+// have, listing the org's user types, and writes nothing.
+func TestAccPhoneSyncModule_unknownUserType(t *testing.T) {
+	org := acctest.NewOrg(t)
+	fx := org.Fixtures()
+	org.EnsureProfileSource(t, fx.AppID)
+	name, missing := org.RandomName("Phone"), org.RandomName("contractor")
+	snap := org.Snapshot(t)
+	resource.ParallelTest(t, moduleCase(resource.TestCase{
+		Steps: []resource.TestStep{{
+			ConfigDirectory: dirConfig(t, org.Config(moduleConfig(t, "app_id = "+acctest.Quote(fx.AppID), "attribute_name = "+acctest.Quote(name),
+				"user_type = "+acctest.Quote(missing)))),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Okta user type not found.*"` + missing + `".*"user" \(id [^)]+\), the default type`),
+		}},
+	}))
+	if err := psUnchanged(org, snap)(nil); err != nil {
+		t.Fatal(err)
+	}
+}
