@@ -92,7 +92,8 @@ const userAttributeDescription = "One custom attribute of an Okta user type's pr
 	"When a mapping uses the attribute, give the attribute (and a `dialpad_okta_attribute_source` of it) " +
 	"`lifecycle { create_before_destroy = true }`: Terraform then creates the new attribute, moves the mapping property to " +
 	"it and deletes the old attribute last. Without it the old attribute is deleted first, which Okta refuses while the " +
-	"mapping still uses it."
+	"mapping still uses it. (`create_before_destroy` needs the new attribute to be another one: a new `type` under the " +
+	"same name and user type cannot be created while the old one exists.)"
 
 func (r *userAttributeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_user_attribute"
