@@ -111,10 +111,20 @@ func TestAccPhoneSyncModule_rename(t *testing.T) {
 	cfg := func(name string) config.TestStepConfigFunc { return cfgOn(fx.AppID, name) }
 	steps := []resource.TestStep{
 		{ConfigDirectory: cfg(old), ConfigStateChecks: []statecheck.StateCheck{orgCheck(psWhole(org, fx.AppID, fx.UserType, old))}},
-		{ConfigDirectory: cfg(renamed), ConfigStateChecks: []statecheck.StateCheck{
-			orgCheck(psWhole(org, fx.AppID, fx.UserType, renamed)),
-			orgCheck(psGone(org, fx.AppID, fx.UserType, old, false)),
-		}},
+		{
+			ConfigDirectory: cfg(renamed),
+			// New attributes and override first, the mapping moves in place, the old ones go last.
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("module.sync.dialpad_okta_user_attribute.this", plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectResourceAction("module.sync.dialpad_okta_app_user_attribute.this", plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectResourceAction("module.sync.dialpad_okta_attribute_source.this[0]", plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectResourceAction("module.sync.dialpad_okta_attribute_mapping.this", plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				orgCheck(psWhole(org, fx.AppID, fx.UserType, renamed)),
+				orgCheck(psGone(org, fx.AppID, fx.UserType, old, false)),
+			},
+		},
 		{ConfigDirectory: cfg(renamed), ConfigPlanChecks: expectEmpty()},
 	}
 	final := fx.AppID
