@@ -559,10 +559,11 @@ func (c *Client) movePhoneSync(ctx context.Context, old, s PhoneSyncSpec, mv pho
 	// priority back when a later step fails; a new one goes with its attribute.
 	prior := o.UserAttr.Source
 	var target string
-	switch {
-	case s.OverrideProfileSource && !o.Overridden(s):
+	// An org that does not report master leaves nothing to compare: write it (as UpdatePhoneSync does).
+	switch unreported := prior.Unreported; {
+	case s.OverrideProfileSource && (!o.Overridden(s) || unreported):
 		target = MasterOverride
-	case !s.OverrideProfileSource && old.OverrideProfileSource && !mv.userAttr && prior.MasterType != MasterProfileMaster:
+	case !s.OverrideProfileSource && old.OverrideProfileSource && !mv.userAttr && (prior.MasterType != MasterProfileMaster || unreported):
 		target = MasterProfileMaster
 	}
 	if target != "" {

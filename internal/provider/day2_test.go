@@ -604,3 +604,41 @@ func TestAccPhoneSyncModule_unknownUserType(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAccPhoneSync_moveMasterNotReported: on an org that answers without `master`, a rename and an
+// app change still put the override on the attribute now synced (read with master shown again),
+// without waiting for a value that cannot show.
+func TestAccPhoneSync_moveMasterNotReported(t *testing.T) {
+	acctest.RequireEmulator(t, "needs the emulator's omit_master knob")
+	emu := acctest.NewEmulator(t)
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	old, renamed := emu.RandomName("Phone"), emu.RandomName("Phone")
+	snap := emu.Snapshot(t)
+	emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+	shown := func(f resource.TestCheckFunc) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+			defer emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+			return f(s)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+			return acctest.CheckDestroyAll(psGone(emu, fx.SourceAppID, "default", renamed, false), psUnchanged(emu, snap))(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: emu.Config(phoneSyncConfig(fx.AppID, old)), Check: shown(psWhole(emu, fx.AppID, "default", old))},
+			{
+				Config: emu.Config(phoneSyncConfig(fx.AppID, renamed)),
+				Check:  shown(resource.ComposeAggregateTestCheckFunc(psWhole(emu, fx.AppID, "default", renamed), psGone(emu, fx.AppID, "default", old, false))),
+			},
+			{
+				Config: emu.Config(phoneSyncConfig(fx.SourceAppID, renamed)),
+				Check:  shown(resource.ComposeAggregateTestCheckFunc(psWhole(emu, fx.SourceAppID, "default", renamed), psGoneFromApp(emu, fx.AppID, "default", renamed))),
+			},
+		},
+	})
+}

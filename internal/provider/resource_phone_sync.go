@@ -341,6 +341,7 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 	if errors.As(err, &inc) {
 		// The sync is whole under its new names: record that, so the next apply does not move again.
 		plan.fromObserved(spec, got, nil)
+		warnPhoneSyncMaster(spec, got, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		resp.Diagnostics.AddError("Okta phone sync moved, with steps left to do", err.Error()+"\n\n"+
 			"The sync works under its new names. Remove the old attributes listed above in the Admin Console (Directory > "+
