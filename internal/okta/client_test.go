@@ -293,3 +293,45 @@ func TestRateLimitedAfterRetries(t *testing.T) {
 		}
 	}
 }
+
+// TestSameUserType: the default type's spellings are one type without a read; its id costs one
+// read; another type's name and id are one type; a name of no type is no type.
+func TestSameUserType(t *testing.T) {
+	srv, c := newEmu(t, oktaemu.Options{})
+	ctx := context.Background()
+	body := strings.NewReader(`{"name":"contractor","displayName":"Contractor"}`)
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/meta/types/user", body)
+	req.Header.Set("Authorization", "SSWS "+emuToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("creating a user type: %v %v", resp, err)
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&created); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"user", "default", true},
+		{"", "user", true},
+		{oktaemu.DemoDefaultUserTypeID, "user", true},
+		{"default", oktaemu.DemoDefaultUserTypeID, true},
+		{"contractor", created.ID, true},
+		{"contractor", "default", false},
+		{created.ID, oktaemu.DemoDefaultUserTypeID, false},
+		{"nosuchtype", "default", false},
+		{"nosuchtype", "contractor", false},
+	} {
+		got, err := c.SameUserType(ctx, tc.a, tc.b)
+		if err != nil || got != tc.want {
+			t.Errorf("SameUserType(%q, %q) = %v, %v; want %v", tc.a, tc.b, got, err, tc.want)
+		}
+	}
+}

@@ -186,9 +186,65 @@ func (e *PhoneSyncError) Error() string {
 
 func (e *PhoneSyncError) Unwrap() error { return e.Err }
 
-// rollbackTimeout bounds the clean-up after a failed create; it runs even when the create's own
-// deadline is what failed.
+// rollbackTimeout bounds the clean-up after a failed create or move; it runs even when the
+// operation's own deadline is what failed.
 const rollbackTimeout = 5 * time.Minute
+
+// undo removes (or restores) one piece an operation made (or changed).
+type undo struct {
+	what string
+	fn   func(context.Context) error
+}
+
+// undoStack is what a create or a move did so far, undone in reverse order when a later step fails.
+type undoStack []undo
+
+func (u *undoStack) push(x undo) { *u = append(*u, x) }
+
+// fail undoes everything pushed, and undoFailing (the failing step's own piece, whose write may
+// have landed before the error) unless the failure was that the piece already existed: that one is
+// not ours. It returns the *PhoneSyncError saying what was undone and what is left.
+func (u *undoStack) fail(ctx context.Context, op, step string, err error, undoFailing *undo) error {
+	pe := &PhoneSyncError{Step: step, Err: err}
+	var ae *AttributeExistsError
+	var me *MappingPropertyExistsError
+	if undoFailing != nil && !errors.As(err, &ae) && !errors.As(err, &me) {
+		u.push(*undoFailing)
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	tflog.Warn(ctx, "phone sync: "+op+" failed part-way, undoing what it did", map[string]any{"step": step, "error": err.Error()})
+	undos := *u
+	for i := len(undos) - 1; i >= 0; i-- {
+		if rerr := undos[i].fn(rctx); rerr != nil {
+			pe.RollbackErr = rerr
+			for j := i; j >= 0; j-- {
+				pe.Left = append(pe.Left, undos[j].what)
+			}
+			break
+		}
+		pe.RolledBack = append(pe.RolledBack, undos[i].what)
+	}
+	return pe
+}
+
+func (s PhoneSyncSpec) undoUserAttribute(c *Client) undo {
+	return undo{"the Okta user attribute " + s.UserAttributeID(), func(ctx context.Context) error {
+		return c.DeleteUserAttribute(ctx, s.userType(), s.AttributeName)
+	}}
+}
+
+func (s PhoneSyncSpec) undoAppAttribute(c *Client) undo {
+	return undo{"the app user attribute " + s.AppUserAttributeID(), func(ctx context.Context) error {
+		return c.DeleteAppUserAttribute(ctx, s.AppID, s.AttributeName)
+	}}
+}
+
+func (s PhoneSyncSpec) undoMappingProperty(c *Client, userTypeID string) undo {
+	return undo{"the mapping property " + s.AttributeName + " of the mapping " + s.AppID + " -> " + userTypeID, func(ctx context.Context) error {
+		return c.DeleteMappingProperties(ctx, s.AppID, userTypeID, []string{s.AttributeName})
+	}}
+}
 
 // CreatePhoneSync runs the five steps in dependency order. Every step verifies its write; on a
 // failure the pieces already made (and the failing one, whose write may have landed before the
@@ -204,42 +260,12 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	}
 	o.UserTypeID = ut.ID
 
-	type undo struct {
-		what string
-		fn   func(context.Context) error
-	}
-	var undos []undo
-	undoUserAttr := undo{"the Okta user attribute " + s.UserAttributeID(), func(ctx context.Context) error {
-		return c.DeleteUserAttribute(ctx, s.userType(), s.AttributeName)
-	}}
-	undoAppAttr := undo{"the app user attribute " + s.AppUserAttributeID(), func(ctx context.Context) error {
-		return c.DeleteAppUserAttribute(ctx, s.AppID, s.AttributeName)
-	}}
-	undoMapping := undo{"the mapping property " + s.AttributeName, func(ctx context.Context) error {
-		return c.DeleteMappingProperties(ctx, s.AppID, ut.ID, []string{s.AttributeName})
-	}}
-
+	var undos undoStack
+	undoUserAttr := s.undoUserAttribute(c)
+	undoAppAttr := s.undoAppAttribute(c)
+	undoMapping := s.undoMappingProperty(c, ut.ID)
 	fail := func(step string, err error, undoFailing *undo) error {
-		pe := &PhoneSyncError{Step: step, Err: err}
-		var ae *AttributeExistsError
-		var me *MappingPropertyExistsError
-		if undoFailing != nil && !errors.As(err, &ae) && !errors.As(err, &me) {
-			undos = append(undos, *undoFailing)
-		}
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
-		defer cancel()
-		tflog.Warn(ctx, "phone sync: create failed part-way, removing what it made", map[string]any{"step": step, "error": err.Error()})
-		for i := len(undos) - 1; i >= 0; i-- {
-			if rerr := undos[i].fn(rctx); rerr != nil {
-				pe.RollbackErr = rerr
-				for j := i; j >= 0; j-- {
-					pe.Left = append(pe.Left, undos[j].what)
-				}
-				break
-			}
-			pe.RolledBack = append(pe.RolledBack, undos[i].what)
-		}
-		return pe
+		return undos.fail(ctx, "create", step, err, undoFailing)
 	}
 
 	logStep := func(n int, what string) {
@@ -251,7 +277,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	if err != nil {
 		return nil, fail("step 1/5: create the Okta user attribute "+s.UserAttributeID(), err, &undoUserAttr)
 	}
-	undos = append(undos, undoUserAttr)
+	undos.push(undoUserAttr)
 	o.UserAttr = ua
 	logStep(1, "Okta user attribute")
 
@@ -260,7 +286,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	if err != nil {
 		return nil, fail("step 2/5: create the app user attribute "+s.AppUserAttributeID(), err, &undoAppAttr)
 	}
-	undos = append(undos, undoAppAttr)
+	undos.push(undoAppAttr)
 	o.AppAttr = aa
 	logStep(2, "app user attribute")
 
@@ -279,7 +305,7 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	if err != nil {
 		return nil, fail("step 4/5: add the mapping property "+s.AttributeName+" ("+s.MappingExpression()+") to the mapping "+s.AppID+" -> "+ut.ID, err, &undoMapping)
 	}
-	undos = append(undos, undoMapping)
+	undos.push(undoMapping)
 	o.MappingID = m.ID
 	p := m.Properties[s.AttributeName]
 	o.MappingProp = &p
@@ -340,7 +366,16 @@ func (c *Client) ReadPhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSync
 // UpdatePhoneSync brings every piece to s in place: a changed field is updated, a piece deleted
 // outside Terraform is made again, and nothing already right is written. It is also how drift is
 // repaired. The source priority is only written when the override is wanted, or was wanted before.
+// When s names other pieces than old (another attribute name, user type or app), it moves the
+// sync (movePhoneSync).
 func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
+	mv, err := c.phoneSyncMove(ctx, old, s)
+	if err != nil {
+		return nil, err
+	}
+	if mv.userAttr || mv.appAttr || mv.mapping {
+		return c.movePhoneSync(ctx, old, s, mv)
+	}
 	o, err := c.ReadPhoneSync(ctx, s)
 	if IsNotFound(err) {
 		return c.CreatePhoneSync(ctx, s)
@@ -409,6 +444,203 @@ func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*Ph
 		}
 	}
 	return o, nil
+}
+
+// phoneSyncMoves says which pieces of a sync are other Okta objects after a change from old to s.
+type phoneSyncMoves struct {
+	userAttr bool // another attribute name or user type: another Okta user attribute
+	appAttr  bool // another attribute name or app: another app user attribute
+	mapping  bool // another property of a mapping, or another mapping (app or user type)
+
+	oldUserTypeID string // "" when the old user type is gone
+	newUserType   UserType
+}
+
+func (c *Client) phoneSyncMove(ctx context.Context, old, s PhoneSyncSpec) (phoneSyncMoves, error) {
+	var mv phoneSyncMoves
+	if old.AppID == "" { // no prior sync (an import's first read, or a test): nothing to move from
+		return mv, nil
+	}
+	renamed := old.AttributeName != s.AttributeName
+	otherApp := old.AppID != s.AppID
+	otherType := false
+	if old.userType() != s.userType() {
+		same, err := c.SameUserType(ctx, old.userType(), s.userType())
+		if err != nil {
+			return mv, err
+		}
+		otherType = !same
+	}
+	mv.userAttr = renamed || otherType
+	mv.appAttr = renamed || otherApp
+	mv.mapping = renamed || otherApp || otherType
+	if !mv.mapping {
+		return mv, nil
+	}
+	var err error
+	if mv.newUserType, err = c.FindUserType(ctx, s.userType()); err != nil {
+		return mv, &PhoneSyncError{Step: "looking up user type " + s.userType(), Err: err}
+	}
+	if mv.oldUserTypeID, err = c.phoneSyncUserTypeID(ctx, old); err != nil {
+		return mv, err
+	}
+	return mv, nil
+}
+
+// MoveIncompleteError is a move whose new sync is whole (every new piece made and verified, the old
+// mapping property removed) but whose last steps failed: applying the mapping to existing users,
+// or deleting the old attributes, which no mapping of the sync uses any more.
+type MoveIncompleteError struct {
+	ReapplyErr error
+	Left       []string // old pieces still in Okta
+	DeleteErr  error
+}
+
+func (e *MoveIncompleteError) Error() string {
+	var parts []string
+	if e.ReapplyErr != nil {
+		parts = append(parts, fmt.Sprintf("applying the mapping to existing users failed: %v", e.ReapplyErr))
+	}
+	if len(e.Left) > 0 {
+		parts = append(parts, fmt.Sprintf("deleting the old %s failed: %v", strings.Join(e.Left, " and the old "), e.DeleteErr))
+	}
+	return "the phone sync was moved to its new pieces, but " + strings.Join(parts, "; ")
+}
+
+func (e *MoveIncompleteError) Unwrap() []error { return []error{e.ReapplyErr, e.DeleteErr} }
+
+// movePhoneSync moves the sync from old to s in the order Okta allows and with the sync whole at
+// every point: it makes the new pieces first (new user attribute, new app user attribute, the
+// source override on the attribute it now syncs), adds the new mapping property before it removes
+// the old one (Okta refuses to delete an attribute a mapping still uses), applies the mapping to
+// existing users when asked, and only then deletes the old attributes. Pieces that stay the same
+// Okta object (the user attribute when only the app changes, the app user attribute when only the
+// user type changes) are kept with their values and updated in place.
+//
+// A failure before the old mapping property is removed undoes every step, so the old sync is as it
+// was and the apply can be repeated. A failure deleting the old attributes afterwards returns the
+// new sync with a *MoveLeftoverError naming them.
+func (c *Client) movePhoneSync(ctx context.Context, old, s PhoneSyncSpec, mv phoneSyncMoves) (*PhoneSyncObserved, error) {
+	tflog.Info(ctx, "phone sync: moving", map[string]any{"from": old.ID(), "to": s.ID()})
+	if old.AppID != s.AppID {
+		if _, err := c.FindApp(ctx, s.AppID); err != nil {
+			return nil, &PhoneSyncError{Step: "looking up app " + s.AppID, Err: err}
+		}
+	}
+	o := &PhoneSyncObserved{UserTypeID: mv.newUserType.ID, MappingID: s.MappingID}
+	var undos undoStack
+	fail := func(step string, err error, undoFailing *undo) (*PhoneSyncObserved, error) {
+		return nil, undos.fail(ctx, "move", step, err, undoFailing)
+	}
+
+	// The user attribute: new when the name or the user type changes, else kept.
+	var err error
+	if mv.userAttr {
+		u := s.undoUserAttribute(c)
+		if o.UserAttr, err = c.CreateUserAttribute(ctx, s.userType(), s.userAttribute()); err != nil {
+			return fail("create the Okta user attribute "+s.UserAttributeID(), err, &u)
+		}
+		undos.push(u)
+	} else if o.UserAttr, err = c.keepAttribute(ctx, false, s.userType(), s.userAttribute()); err != nil {
+		return fail("update the Okta user attribute "+s.UserAttributeID(), err, nil)
+	}
+
+	// The app user attribute: new when the name or the app changes, else kept.
+	if mv.appAttr {
+		u := s.undoAppAttribute(c)
+		if o.AppAttr, err = c.CreateAppUserAttribute(ctx, s.AppID, s.appAttribute()); err != nil {
+			return fail("create the app user attribute "+s.AppUserAttributeID(), err, &u)
+		}
+		undos.push(u)
+	} else if o.AppAttr, err = c.keepAttribute(ctx, true, s.AppID, s.appAttribute()); err != nil {
+		return fail("update the app user attribute "+s.AppUserAttributeID(), err, nil)
+	}
+
+	// The source priority of the attribute the sync now fills. A kept attribute gets its earlier
+	// priority back when a later step fails; a new one goes with its attribute.
+	prior := o.UserAttr.Source
+	var target string
+	// An org that does not report master leaves nothing to compare: write it (as UpdatePhoneSync does).
+	switch unreported := prior.Unreported; {
+	case s.OverrideProfileSource && (!o.Overridden(s) || unreported):
+		target = MasterOverride
+	case !s.OverrideProfileSource && old.OverrideProfileSource && !mv.userAttr && (prior.MasterType != MasterProfileMaster || unreported):
+		target = MasterProfileMaster
+	}
+	if target != "" {
+		var priority []string
+		if target == MasterOverride {
+			priority = []string{s.AppID}
+		}
+		src, err := c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, target, priority)
+		if err != nil {
+			return fail("set the source priority of "+s.UserAttributeID(), err, nil)
+		}
+		o.UserAttr.Source = *src
+		if !mv.userAttr {
+			undos.push(undo{"the source priority of " + s.UserAttributeID(), func(ctx context.Context) error {
+				_, err := c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, prior.MasterType, prior.Priority)
+				return err
+			}})
+		}
+	}
+
+	// The mapping: the new property is added before the old one is removed.
+	newProp := s.undoMappingProperty(c, mv.newUserType.ID)
+	m, err := c.CreateMappingProperties(ctx, s.AppID, mv.newUserType.ID, s.mappingProperty())
+	if err != nil {
+		return fail("add the mapping property "+s.AttributeName+" ("+s.MappingExpression()+") to the mapping "+s.AppID+" -> "+mv.newUserType.ID, err, &newProp)
+	}
+	undos.push(newProp)
+	o.MappingID = m.ID
+	p := m.Properties[s.AttributeName]
+	o.MappingProp = &p
+	if mv.oldUserTypeID != "" {
+		if err := c.DeleteMappingProperties(ctx, old.AppID, mv.oldUserTypeID, []string{old.AttributeName}); err != nil {
+			return fail("remove the old mapping property "+old.AttributeName+" from the mapping "+old.AppID+" -> "+mv.oldUserTypeID, err, nil)
+		}
+	}
+
+	// From here on the new sync is whole: nothing is undone any more.
+	inc := &MoveIncompleteError{}
+	if s.ApplyToExistingUsers {
+		inc.ReapplyErr = c.ReapplyMapping(ctx, s.AppID, mv.newUserType.ID)
+	}
+
+	// The old attributes, now unused; the old source priority goes with the old user attribute.
+	if mv.appAttr {
+		if err := c.DeleteAppUserAttribute(ctx, old.AppID, old.AttributeName); err != nil && !IsNotFound(err) {
+			inc.Left, inc.DeleteErr = append(inc.Left, "app user attribute "+old.AppUserAttributeID()), err
+		}
+	}
+	if mv.userAttr {
+		if err := c.DeleteUserAttribute(ctx, old.userType(), old.AttributeName); err != nil && !IsNotFound(err) {
+			inc.Left, inc.DeleteErr = append(inc.Left, "Okta user attribute "+old.UserAttributeID()), err
+		}
+	}
+	if inc.ReapplyErr != nil || len(inc.Left) > 0 {
+		return o, inc
+	}
+	return o, nil
+}
+
+// keepAttribute brings an attribute the sync keeps through a move to want: made again when it was
+// deleted outside Terraform, updated when it differs.
+func (c *Client) keepAttribute(ctx context.Context, app bool, owner string, want Attribute) (*Attribute, error) {
+	find, create, update := c.FindUserAttribute, c.CreateUserAttribute, c.UpdateUserAttribute
+	if app {
+		find, create, update = c.FindAppUserAttribute, c.CreateAppUserAttribute, c.UpdateAppUserAttribute
+	}
+	got, err := find(ctx, owner, want.Name)
+	switch {
+	case IsNotFound(err):
+		return create(ctx, owner, want)
+	case err != nil:
+		return nil, err
+	case !sameAttribute(*got, want, app):
+		return update(ctx, owner, want)
+	}
+	return got, nil
 }
 
 // DeletePhoneSync removes the pieces in reverse order: the mapping property (only that one; the

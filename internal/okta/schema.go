@@ -559,7 +559,7 @@ func appSchemaRef(appID string) schemaRef { return schemaRef{app: true, id: appI
 // userSchemaRef resolves a user type name or id to its schema. The default user type needs no
 // lookup: Okta serves its schema as /meta/schemas/user/default.
 func (c *Client) userSchemaRef(ctx context.Context, userType string) (schemaRef, error) {
-	if userType == "" || userType == DefaultUserType {
+	if IsDefaultUserType(userType) {
 		return schemaRef{id: DefaultUserType, userType: DefaultUserType}, nil
 	}
 	t, err := c.FindUserType(ctx, userType)

@@ -8,8 +8,19 @@ import (
 	"strings"
 )
 
-// DefaultUserType is the name (and, in paths, the alias) of the org's default user type.
-const DefaultUserType = "default"
+// DefaultUserType is Okta's alias of the org's default user type (in paths, and the provider's
+// default spelling); DefaultUserTypeName is that type's own name. Both name the default type, as
+// does its id.
+const (
+	DefaultUserType     = "default"
+	DefaultUserTypeName = "user"
+)
+
+// IsDefaultUserType reports whether s names the default user type without a lookup: "" (not
+// given), "default" or "user". The default type's id needs FindUserType.
+func IsDefaultUserType(s string) bool {
+	return s == "" || s == DefaultUserType || s == DefaultUserTypeName
+}
 
 // UserType is an Okta user type and the id of its profile schema.
 type UserType struct {
@@ -47,9 +58,9 @@ func schemaIDFromHref(href string) string {
 	return path.Base(strings.TrimRight(p, "/"))
 }
 
-// FindUserType finds a user type by id, or by name ("default" is the org's default type).
+// FindUserType finds a user type by id, or by name ("default" and "user" are the org's default type).
 func (c *Client) FindUserType(ctx context.Context, idOrName string) (UserType, error) {
-	if idOrName == "" {
+	if IsDefaultUserType(idOrName) {
 		idOrName = DefaultUserType
 	}
 	// Through the read cache: every phone sync, mapping owner lookup and the data source ask for the
@@ -96,4 +107,38 @@ func (c *Client) ListUserTypes(ctx context.Context) ([]UserType, error) {
 		out = append(out, u.toUserType())
 	}
 	return out, nil
+}
+
+// SameUserType reports whether a and b name the same user type: both spell the default type, or
+// both resolve to one id. Reads go through the read cache; when one side spells the default type,
+// only the other is read. A name that resolves to no type is the same as nothing else.
+func (c *Client) SameUserType(ctx context.Context, a, b string) (bool, error) {
+	if a == b || (IsDefaultUserType(a) && IsDefaultUserType(b)) {
+		return true, nil
+	}
+	if IsDefaultUserType(a) {
+		a, b = b, a
+	}
+	if IsDefaultUserType(b) {
+		t, err := c.FindUserType(ctx, a)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil && t.Default, err
+	}
+	ta, err := c.FindUserType(ctx, a)
+	if IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	tb, err := c.FindUserType(ctx, b)
+	if IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return ta.ID == tb.ID, nil
 }

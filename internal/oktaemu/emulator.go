@@ -165,6 +165,7 @@ const (
 	scopeSchemasRead   = "okta.schemas.read"
 	scopeSchemasManage = "okta.schemas.manage"
 	scopeTypesRead     = "okta.userTypes.read"
+	scopeTypesManage   = "okta.userTypes.manage"
 	scopeAppsRead      = "okta.apps.read"
 	scopeMappingsRead  = "okta.profileMappings.read"
 	scopeMappingManage = "okta.profileMappings.manage"
@@ -190,6 +191,7 @@ func (e *Emulator) routes() {
 	handle("POST /api/v1/meta/schemas/apps/{id}/default", scopeSchemasManage, e.postAppSchema)
 	handle("GET /api/v1/meta/types/user", scopeTypesRead, e.listUserTypes)
 	handle("GET /api/v1/meta/types/user/{id}", scopeTypesRead, e.getUserType)
+	handle("POST /api/v1/meta/types/user", scopeTypesManage, e.createUserType)
 	handle("GET /api/v1/apps", scopeAppsRead, e.listApps)
 	handle("GET /api/v1/apps/{id}", scopeAppsRead, e.getApp)
 	handle("GET /api/v1/apps/{id}/users", scopeAppsRead, e.listAppUsers)

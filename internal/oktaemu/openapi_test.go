@@ -444,6 +444,31 @@ func TestOpenAPIResponses(t *testing.T) {
 		check(t, userType, do("GET", "/api/v1/meta/types/user/default", ""), 200, "")
 		check(t, userType, do("GET", "/api/v1/meta/types/user/"+DemoDefaultUserTypeID, ""), 200, "")
 		check(t, userType, do("GET", "/api/v1/meta/types/user/oty0nothere", ""), 404, "E0000007")
+		contractor := `{"name":"contractor","displayName":"Contractor","description":"Contract staff"}`
+		created := do("POST", "/api/v1/meta/types/user", contractor)
+		check(t, userTypes, created, 200, "")
+		check(t, userTypes, do("POST", "/api/v1/meta/types/user", contractor), 400, "E0000001")
+		check(t, userTypes, do("POST", "/api/v1/meta/types/user", `{"displayName":"No name"}`), 400, "E0000001")
+		var ut struct {
+			ID    string `json:"id"`
+			Links struct {
+				Schema struct {
+					Href string `json:"href"`
+				} `json:"schema"`
+			} `json:"_links"`
+		}
+		if err := json.Unmarshal(created.body, &ut); err != nil || ut.ID == "" {
+			t.Fatalf("created user type: %v %s", err, created.body)
+		}
+		check(t, userType, do("GET", "/api/v1/meta/types/user/"+ut.ID, ""), 200, "")
+		schemaPath := ut.Links.Schema.Href[strings.Index(ut.Links.Schema.Href, "/api/"):]
+		check(t, userSchema, do("GET", schemaPath, ""), 200, "")
+		// As in Okta, every app has a mapping to the new type (and from it).
+		toType := do("GET", "/api/v1/mappings?sourceId="+dialpad+"&targetId="+ut.ID, "")
+		check(t, "/api/v1/mappings", toType, 200, "")
+		if !strings.Contains(string(toType.body), `"id":"`+ut.ID+`"`) {
+			t.Fatalf("no mapping %s -> %s: %s", dialpad, ut.ID, toType.body)
+		}
 	})
 
 	t.Run("apps", func(t *testing.T) {

@@ -3,6 +3,7 @@ package oktaemu
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // --- user types ---
@@ -43,6 +44,67 @@ func (e *Emulator) getUserType(w http.ResponseWriter, r *http.Request) {
 	if t == nil {
 		e.writeErrorLocked(w, errNotFound(r.PathValue("id"), "UserType"))
 		return
+	}
+	writeJSON(w, http.StatusOK, e.renderUserType(r, t))
+}
+
+// maxUserTypes is Okta's limit: the default user type and up to nine more.
+const maxUserTypes = 10
+
+// createUserType serves POST /api/v1/meta/types/user. As in Okta, the new type gets its own schema,
+// copied from the default type's base properties (custom attributes are not copied), and every app
+// gets a mapping from and to it.
+func (e *Emulator) createUserType(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Name        string `json:"name"`
+		DisplayName string `json:"displayName"`
+		Description string `json:"description"`
+	}
+	if apiErr := decodeBody(r, &body); apiErr != nil {
+		e.writeError(w, apiErr)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var causes []string
+	switch {
+	case body.Name == "":
+		causes = append(causes, "name: The field cannot be left blank")
+	case !variableName.MatchString(body.Name):
+		causes = append(causes, "name: The name must contain only letters, digits and underscores, and must not start with a digit")
+	}
+	if body.DisplayName == "" {
+		causes = append(causes, "displayName: The field cannot be left blank")
+	}
+	for _, t := range e.org.userTypes {
+		if strings.EqualFold(t.name, body.Name) {
+			causes = append(causes, "name: A user type with this name already exists")
+		}
+	}
+	if len(e.org.userTypes) >= maxUserTypes {
+		causes = append(causes, "You may add up to nine user types besides the default one")
+	}
+	if len(causes) > 0 {
+		e.writeErrorLocked(w, errValidation("UserType", causes...))
+		return
+	}
+	def := e.org.defaultUserType()
+	now := time.Now()
+	doc := e.org.schemas[def.schemaID].doc.current().clone()
+	doc.custom, doc.lastUpdated = map[string]prop{}, now
+	s := &schemaObj{id: "osc" + e.randID(17), name: body.Name, title: body.DisplayName, created: now,
+		doc: newVersioned(now, doc), deletedAt: map[string]time.Time{}}
+	e.org.schemas[s.id] = s
+	t := &userType{id: "oty" + e.randID(17), name: body.Name, displayName: body.DisplayName,
+		description: body.Description, schemaID: s.id, created: now}
+	e.org.userTypes = append(e.org.userTypes, t)
+	for _, a := range e.org.apps {
+		for _, pair := range [][2]string{{a.id, t.id}, {t.id, a.id}} {
+			m := &mapping{id: "prm" + e.randID(17), sourceID: pair[0], targetID: pair[1],
+				doc: newVersioned(now, &mappingDoc{props: map[string]mappingProp{}})}
+			e.org.mappings = append(e.org.mappings, m)
+			e.org.mappingsByID[m.id] = m
+		}
 	}
 	writeJSON(w, http.StatusOK, e.renderUserType(r, t))
 }

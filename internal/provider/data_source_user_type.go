@@ -40,8 +40,11 @@ func (d *userTypeDataSource) Metadata(_ context.Context, req datasource.Metadata
 
 func (d *userTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Looks up an Okta user type by `name` (default `default`, the org's default user type) or `id`, " +
-			"and gives the id of its profile schema.",
+		MarkdownDescription: "Looks up an Okta user type by `name` or `id`, and gives the id of its profile schema. " +
+			"The org's default user type is named `user` in Okta; `default` is an alias for it (and what is looked up when " +
+			"neither `name` nor `id` is given), and `name` then reads `user`. Every `user_type` argument of this provider " +
+			"accepts any of these: `user`, `default` and the type's id name the same type and plan no change. A type that " +
+			"does not exist fails the plan with the list of the org's user types.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional:            true,
@@ -50,10 +53,11 @@ func (d *userTypeDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"name": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "User type name. When neither `name` nor `id` is given, `default`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "User type name (`user` for the default type; `default` is accepted for it too). When neither `name` " +
+					"nor `id` is given, the default type. Read back as Okta's name of the type.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"display_name": schema.StringAttribute{
 				Computed:            true,
@@ -96,7 +100,7 @@ func (d *userTypeDataSource) Read(ctx context.Context, req datasource.ReadReques
 	ut, err := d.client.FindUserType(ctx, key)
 	if okta.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(attr, "Okta user type not found",
-			fmt.Sprintf("No Okta user type has the name or id %q (Directory -> Profile Editor lists the user types).", key))
+			fmt.Sprintf("No Okta user type has the name or id %q.", key)+userTypesHint(ctx, d.client))
 		return
 	}
 	if err != nil {

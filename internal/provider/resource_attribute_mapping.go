@@ -80,7 +80,9 @@ const attributeMappingDescription = "Owns some target properties of the one Okta
 	"attribute and the mapping are in the same configuration, reference the attribute from the mapping (use " +
 	"`(dialpad_okta_user_attribute.x.name)` as the `properties` key) or add " +
 	"`depends_on = [dialpad_okta_user_attribute.x]` to the mapping: Terraform then creates the attribute before " +
-	"the mapping and destroys the mapping property before the attribute."
+	"the mapping and destroys the mapping property before the attribute. To be able to rename the attribute (or move it to " +
+	"another user type or app) in one apply, also give the attributes `lifecycle { create_before_destroy = true }`: the new " +
+	"attribute is created, this resource moves the property to it, and the old attribute is deleted last."
 
 func (r *attributeMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_attribute_mapping"

@@ -77,8 +77,7 @@ func (r *attributeSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(okta.DefaultUserType),
-				MarkdownDescription: "Name or id of the user type whose attribute this is (default `default`). Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: userTypeArgumentDescription + " Changing it to another type replaces the resource.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"attribute_name": schema.StringAttribute{
@@ -133,17 +132,22 @@ func (r *attributeSourceResource) ValidateConfig(ctx context.Context, req resour
 	}
 }
 
-// ModifyPlan checks, when the source priority is about to be written, that every app listed is a
-// profile source, and warns when they would be the org's only ones. Never on destroy.
+// ModifyPlan makes the spellings of one user type one value and checks that it exists (see
+// planUserType), and checks, when the source priority is about to be written, that every app listed
+// is a profile source, and warns when they would be the org's only ones. Never on destroy.
 func (r *attributeSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	planUserType(ctx, r.client, req, resp, path.Root("user_type"), true)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing will be written
 	}
 	var plan attributeSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.MasterType.ValueString() != okta.MasterOverride || plan.Priority.IsUnknown() {
 		return
 	}

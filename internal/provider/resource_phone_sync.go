@@ -71,7 +71,6 @@ func (r *phoneSyncResource) Metadata(_ context.Context, req resource.MetadataReq
 }
 
 func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	expected := func(desc string) schema.StringAttribute {
 		// Planned by ModifyPlan from the configuration, so a piece missing in Okta plans an update naming it.
@@ -87,6 +86,15 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"so nothing is left half-made. Refresh checks every piece and names the one that drifted; destroy removes the pieces in " +
 			"reverse order and leaves everything else (other attributes, other mapping properties) untouched.\n\n" +
 			"The module `modules/okta-phone-sync` builds the same state from the building-block resources.\n\n" +
+			"**Changing `attribute_name`, `user_type` or `app_id`** is an in-place update that moves the sync in one apply, with a " +
+			"plan warning naming what moves. New pieces are made first (the attributes that change, the source override on the " +
+			"attribute now synced), the new mapping property is added before the old one is removed, and the old attributes are " +
+			"deleted last, because Okta refuses to delete an attribute a mapping uses. A new `attribute_name` replaces both " +
+			"attributes; a new `user_type` replaces the Okta user attribute (on the new type's profile) and moves the property to " +
+			"the app -> new type mapping; a new `app_id` replaces the app user attribute and the mapping property and keeps the Okta " +
+			"user attribute with every user's number. A replaced Okta user attribute starts empty: users get their numbers again at " +
+			"the app's next import, or during the same apply with `apply_to_existing_users = true`. When a step fails before the " +
+			"old mapping property is removed, everything the move did is undone and the old sync is as it was.\n\n" +
 			"**Before the first apply** an Okta admin must allow the app to source Okta users (Admin Console only: Applications > " +
 			"Dialpad > Provisioning > To Okta > Profile & Lifecycle Sourcing > \"Allow Dialpad to source Okta users\", " +
 			"deactivation action \"Do Nothing\"). The plan fails with these steps until then (`require_profile_sourcing`).",
@@ -97,16 +105,16 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				PlanModifiers:       keep,
 			},
 			"app_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Id of the Dialpad app in Okta (the `dialpad_okta_app` data source looks it up by exact label).",
-				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
+				Required: true,
+				MarkdownDescription: "Id of the Dialpad app in Okta (the `dialpad_okta_app` data source looks it up by exact label). " +
+					"Changing it moves the sync to the other app in one apply (see \"Changing attribute_name, user_type or app_id\").",
+				Validators: []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
 			},
 			"attribute_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultAttribute),
-				MarkdownDescription: "Variable name of the attribute on the Okta user profile and on the app user profile. Default `" + phoneSyncDefaultAttribute + "`.",
-				PlanModifiers:       replace,
-				Validators:          []validator.String{newAttributeNameValidator(true)},
+				MarkdownDescription: "Variable name of the attribute on the Okta user profile and on the app user profile. Changing it " +
+					"moves the sync to new attributes in one apply (see \"Changing attribute_name, user_type or app_id\"). Default `" + phoneSyncDefaultAttribute + "`.",
+				Validators: []validator.String{newAttributeNameValidator(true)},
 			},
 			"display_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),
@@ -120,8 +128,7 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"user_type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
-				MarkdownDescription: "Name of the Okta user type whose profile receives the attribute. Default `default`.",
-				PlanModifiers:       replace,
+				MarkdownDescription: userTypeArgumentDescription + " Changing it to another type moves the sync to that type in one apply.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"external_name": schema.StringAttribute{
@@ -193,14 +200,16 @@ func (r *phoneSyncResource) ValidateConfig(ctx context.Context, req resource.Val
 			"is only valid together with push_status = \"DONT_PUSH\" and override_profile_source = false.")
 }
 
-// ModifyPlan plans the expected pieces (so a piece deleted in Okta shows as an update naming it) and
-// runs the plan-time checks that need the org. It never blocks a destroy plan.
+// ModifyPlan plans the expected pieces (so a piece deleted in Okta shows as an update naming it),
+// makes the spellings of one user type one value, plans a move when the sync's attribute name, user
+// type or app changes, and runs the plan-time checks that need the org. It never blocks a destroy plan.
 func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
+	otherType := planUserType(ctx, r.client, req, resp, path.Root("user_type"), false)
 	var plan phoneSyncModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -211,8 +220,16 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.UserAttributeID = types.StringValue(spec.UserAttributeID())
 		plan.AppUserAttributeID = types.StringValue(spec.AppUserAttributeID())
 		plan.MappingExpression = types.StringValue(spec.MappingExpression())
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
+	if !req.State.Raw.IsNull() {
+		var state phoneSyncModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		planPhoneSyncMove(state, &plan, otherType, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	// Nothing to apply (no change, no drift): the checks below guard writes, so spare their API calls.
 	if !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw) {
@@ -320,6 +337,17 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 
 	spec := specFromModel(plan)
 	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec)
+	var inc *okta.MoveIncompleteError
+	if errors.As(err, &inc) {
+		// The sync is whole under its new names: record that, so the next apply does not move again.
+		plan.fromObserved(spec, got, nil)
+		warnPhoneSyncMaster(spec, got, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.AddError("Okta phone sync moved, with steps left to do", err.Error()+"\n\n"+
+			"The sync works under its new names. Remove the old attributes listed above in the Admin Console (Directory > "+
+			"Profile Editor), and apply the mapping to existing users there (Mappings > Apply updates now) if that step failed.")
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update the Okta phone sync", phoneSyncErrorDetail(err, spec))
 		return
@@ -358,6 +386,42 @@ func (r *phoneSyncResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_type"), userType)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("attribute_name"), name)...)
+}
+
+// planPhoneSyncMove plans a change of what the sync is keyed by (attribute name, user type, app) as
+// an in-place move: the ids Okta gives the new pieces are unknown until the apply, and a warning says
+// what the users see meanwhile. otherType: the configuration names another user type (planUserType).
+func planPhoneSyncMove(state phoneSyncModel, plan *phoneSyncModel, otherType bool, diags *diag.Diagnostics) {
+	otherApp := !plan.AppID.Equal(state.AppID)
+	renamed := !plan.AttributeName.Equal(state.AttributeName)
+	if otherType {
+		plan.UserTypeID = types.StringUnknown()
+	}
+	if otherType || otherApp {
+		plan.MappingID = types.StringUnknown()
+	}
+	if (!otherType && !otherApp && !renamed) || plan.AppID.IsUnknown() || plan.AttributeName.IsUnknown() || plan.UserType.IsUnknown() {
+		return
+	}
+	var what []string
+	if renamed {
+		what = append(what, "attribute_name")
+	}
+	if otherType {
+		what = append(what, "user_type")
+	}
+	if otherApp {
+		what = append(what, "app_id")
+	}
+	after := "Users get their numbers on the new attribute at the app's next import, or during this apply with apply_to_existing_users = true."
+	if !renamed && !otherType {
+		after = "The Okta user attribute stays, with every user's number; the numbers come from the new app from its next import on " +
+			"(or during this apply with apply_to_existing_users = true)."
+	}
+	diags.AddAttributeWarning(path.Root(what[0]), "The phone sync moves to new Okta pieces",
+		"Changing "+strings.Join(what, ", ")+" moves the sync in this apply: the new attributes are created, the source override "+
+			"is set on the attribute now synced, the mapping property moves to them, and only then are the old attributes deleted "+
+			"(with the values they hold). "+after)
 }
 
 // specFromModel is what the configuration (or state) asks of Okta.

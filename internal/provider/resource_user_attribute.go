@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*userAttributeResource)(nil)
 	_ resource.ResourceWithImportState    = (*userAttributeResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*userAttributeResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*userAttributeResource)(nil)
 )
 
 // NewUserAttributeResource is the constructor of resource "dialpad_okta_user_attribute".
@@ -86,9 +87,14 @@ const userAttributeDescription = "One custom attribute of an Okta user type's pr
 	"Okta refuses to delete an attribute a profile mapping still uses; the error names the mapping and property. " +
 	"When the mapping is in the same configuration, make it depend on the attribute (reference the attribute's " +
 	"`name`, or `depends_on`), so that Terraform removes the mapping property first.\n\n" +
-	"Changing `name`, `user_type`, `type` or `array_type` replaces the attribute, which deletes its values on every " +
-	"user profile; Okta then refuses the same variable name until it has finished cleaning up (usually minutes), " +
-	"which the create retries within `timeouts.create`."
+	"Changing `name`, `user_type` (to another type: `user`, `default` and the default type's id are one type), `type` or " +
+	"`array_type` replaces the attribute, which deletes its values on every user profile; Okta then refuses the same " +
+	"variable name until it has finished cleaning up (usually minutes), which the create retries within `timeouts.create`. " +
+	"When a mapping uses the attribute, give the attribute (and a `dialpad_okta_attribute_source` of it) " +
+	"`lifecycle { create_before_destroy = true }`: Terraform then creates the new attribute, moves the mapping property to " +
+	"it and deletes the old attribute last. Without it the old attribute is deleted first, which Okta refuses while the " +
+	"mapping still uses it. (`create_before_destroy` needs the new attribute to be another one: a new `type` under the " +
+	"same name and user type cannot be created while the old one exists.)"
 
 func (r *userAttributeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_user_attribute"
@@ -103,13 +109,11 @@ func (r *userAttributeResource) Schema(ctx context.Context, _ resource.SchemaReq
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	attrs["user_type"] = schema.StringAttribute{
-		Optional: true,
-		Computed: true,
-		Default:  stringdefault.StaticString(okta.DefaultUserType),
-		MarkdownDescription: "Name or id of the Okta user type whose schema holds the attribute (default `default`). " +
-			"Changing it replaces the attribute.",
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(okta.DefaultUserType),
+		MarkdownDescription: userTypeArgumentDescription + " Changing it to another type replaces the attribute.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: userAttributeDescription,
@@ -131,6 +135,12 @@ func (r *userAttributeResource) ValidateConfig(ctx context.Context, req resource
 		return
 	}
 	validateAttributeFields(ctx, cfg.attributeFieldsModel, &resp.Diagnostics)
+}
+
+// ModifyPlan makes the spellings of one user type one value and checks that it exists (see
+// planUserType). Never on destroy.
+func (r *userAttributeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planUserType(ctx, r.client, req, resp, path.Root("user_type"), true)
 }
 
 func (r *userAttributeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -65,6 +65,11 @@ resource "dialpad_okta_user_attribute" "this" {
   }
 
   lifecycle {
+    # A new attribute_name or user_type replaces the attribute. Okta refuses to delete an attribute a
+    # mapping still uses, so the new one is made first, the mapping moves to it (an in-place update),
+    # and only then is the old one deleted (see "Changing attribute_name, user_type or app" in README.md).
+    create_before_destroy = true
+
     precondition {
       condition     = (var.app_id == null) != (var.app_label == null)
       error_message = local.one_app_error
@@ -98,6 +103,9 @@ resource "dialpad_okta_app_user_attribute" "this" {
   }
 
   lifecycle {
+    # Same as the user attribute: a new attribute_name or app is created before the old one is deleted.
+    create_before_destroy = true
+
     precondition {
       condition     = !var.require_profile_sourcing || local.sourcing_on
       error_message = local.console_steps
@@ -120,6 +128,12 @@ resource "dialpad_okta_attribute_source" "this" {
     read   = var.timeouts.read
     update = var.timeouts.update
     delete = var.timeouts.delete
+  }
+
+  lifecycle {
+    # The override of a renamed attribute is set on the new attribute before the old one is returned
+    # to inherit, so no apply leaves the synced attribute without it.
+    create_before_destroy = true
   }
 }
 
@@ -149,6 +163,10 @@ resource "dialpad_okta_attribute_mapping" "this" {
   depends_on = [dialpad_okta_attribute_source.this]
 
   lifecycle {
+    # A new user_type or app is another Okta mapping: the property is added there before it is
+    # removed from the old one, and both happen before the old attributes are deleted.
+    create_before_destroy = true
+
     precondition {
       condition     = !local.sourcing_needed || local.sourcing_on
       error_message = local.console_steps

@@ -62,7 +62,7 @@ variable "description" {
 }
 
 variable "user_type" {
-  description = "Name of the Okta user type whose profile receives the attribute."
+  description = "Name or id of the Okta user type whose profile receives the attribute. Okta names the default type \"user\"; \"default\", \"user\" and its id are the same type, and switching between them changes nothing. A type the org does not have fails the plan."
   type        = string
   default     = "default"
   nullable    = false

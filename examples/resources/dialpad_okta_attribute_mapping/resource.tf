@@ -9,6 +9,12 @@ resource "dialpad_okta_user_attribute" "dialpad_phone" {
   name  = "dialpadPhone"
   title = "Dialpad Phone"
   type  = "string"
+
+  # A new name replaces the attribute. Okta refuses to delete an attribute a mapping uses, so the new
+  # attribute is created first, the mapping below moves to it, and the old one is deleted last.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # Dialpad (app) -> Okta user: fill dialpadPhone from the app user's phone number. Only this property

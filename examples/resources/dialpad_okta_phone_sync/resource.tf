@@ -10,11 +10,17 @@ resource "dialpad_okta_phone_sync" "this" {
   apply_to_existing_users = true # "Apply Updates Now"; needs an API token
 }
 
-# The mobile number instead of the Dialpad number, on a custom user type, without overriding
-# the profile source of HR-sourced users.
+# The mobile number instead of the Dialpad number, on another user type, without overriding the
+# profile source of HR-sourced users. user_type takes a type's name or id ("user", "default" and the
+# default type's id all name the default type); a type the org does not have fails the plan with the
+# list of its user types. Changing attribute_name, user_type or app_id later moves the sync in one apply.
+data "dialpad_okta_user_type" "contractor" {
+  name = "contractor" # a user type created in Directory > Profile Editor > User types
+}
+
 resource "dialpad_okta_phone_sync" "mobile" {
   app_id                  = data.dialpad_okta_app.dialpad.id
-  user_type               = "contractor"
+  user_type               = data.dialpad_okta_user_type.contractor.name
   attribute_name          = "dialpadMobile"
   display_name            = "Dialpad mobile"
   description             = "Mobile number from Dialpad"
