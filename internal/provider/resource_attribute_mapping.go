@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -113,16 +114,16 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				MarkdownDescription: "Okta's id of the mapping (`prm...`).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"other_properties": schema.MapNestedAttribute{
-				Computed: true,
+			// A map of objects, not a computed-only nested attribute: Terraform 1.5's -generate-config-out
+			// crashes on those (hashicorp/terraform#34463), and a plain attribute is simply left out.
+			"other_properties": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.ObjectType{AttrTypes: mappingPropertyAttrTypes},
 				MarkdownDescription: "Read-only view of the mapping's properties this resource does not own (Okta's defaults, " +
-					"other resources', changes made in the Admin Console), as of the last refresh. Never written, never a cause of a diff.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"expression":  schema.StringAttribute{Computed: true, MarkdownDescription: "The property's expression."},
-						"push_status": schema.StringAttribute{Computed: true, MarkdownDescription: "`PUSH` or `DONT_PUSH`."},
-					},
-				},
+					"other resources', changes made in the Admin Console), keyed by property name, each with its `expression` and " +
+					"`push_status`, as of the last refresh. Never written, never a cause of a diff: a plan that changes this " +
+					"resource keeps the refreshed value, and the next refresh picks up what the apply (or anyone else) changed.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 			"properties": schema.MapNestedAttribute{
 				Required: true,
@@ -265,7 +266,9 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.ID = types.StringValue(source + "/" + target)
 	plan.MappingID = types.StringValue(m.ID)
-	plan.OtherProperties = otherMappingProperties(m, props, &resp.Diagnostics)
+	if plan.OtherProperties.IsUnknown() {
+		plan.OtherProperties = otherMappingProperties(m, props, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if plan.ApplyToExistingUsers.ValueBool() {
 		r.reapply(ctx, source, target, &resp.Diagnostics)
@@ -367,7 +370,10 @@ func (r *attributeMappingResource) Update(ctx context.Context, req resource.Upda
 	}
 	plan.ID = types.StringValue(source + "/" + target)
 	plan.MappingID = types.StringValue(m.ID)
-	plan.OtherProperties = otherMappingProperties(m, want, &resp.Diagnostics)
+	// Planned as the refreshed value (the write touched only owned properties); Read refreshes it.
+	if plan.OtherProperties.IsUnknown() {
+		plan.OtherProperties = otherMappingProperties(m, want, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	turnedOn := plan.ApplyToExistingUsers.ValueBool() && !state.ApplyToExistingUsers.ValueBool()
 	if plan.ApplyToExistingUsers.ValueBool() && (len(changed) > 0 || turnedOn) {
