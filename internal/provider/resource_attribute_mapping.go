@@ -188,12 +188,24 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 				"OAuth (service app) credentials. Configure the provider with okta_api_token, or set apply_to_existing_users = "+
 				"false and apply the mapping in the Admin Console (Profile Editor -> Mappings -> Apply updates now).")
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	if req.State.Raw.IsNull() {
+		r.planNewMapping(ctx, &plan, resp)
+	}
+	if !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing will be written
 	}
 	if plan.SourceID.IsUnknown() || plan.Properties.IsUnknown() {
 		return
 	}
+	sourceID := plan.SourceID.ValueString()
+	app, err := r.client.FindApp(ctx, sourceID)
+	if okta.IsNotFound(err) {
+		return // a user type source: every push status is allowed, expressions read user.*
+	} else if err != nil {
+		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
+		return
+	}
+	r.checkExpressions(ctx, sourceID, plan.Properties, &resp.Diagnostics)
 	props, known := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !known {
 		return
@@ -207,14 +219,6 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 		}
 	}
 	if len(pushed) == 0 && len(notPushed) == 0 {
-		return
-	}
-	sourceID := plan.SourceID.ValueString()
-	app, err := r.client.FindApp(ctx, sourceID)
-	if okta.IsNotFound(err) {
-		return // a user type source: every push status is allowed
-	} else if err != nil {
-		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
 		return
 	}
 	if len(notPushed) > 0 && app.ProfileSourcingEnabled {
@@ -240,6 +244,66 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning(w.Summary, w.Detail)
+	}
+}
+
+// planNewMapping fills in, for a create or a replacement, what is known before anything is written:
+// the id, and the id of the mapping Okta already keeps for the pair (read through the cache; left
+// unknown when it cannot be read, and then the create reports why). other_properties stays unknown:
+// other resources may change the mapping earlier in the same apply.
+func (r *attributeMappingResource) planNewMapping(ctx context.Context, plan *attributeMappingModel, resp *resource.ModifyPlanResponse) {
+	if plan.SourceID.IsUnknown() || plan.TargetID.IsUnknown() {
+		return
+	}
+	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
+	plan.ID = types.StringValue(source + "/" + target)
+	if id, err := r.client.FindMappingID(ctx, source, target); err == nil {
+		plan.MappingID = types.StringValue(id)
+	} else {
+		tflog.Debug(ctx, "Mapping id not known at plan time", map[string]any{"source_id": source, "target_id": target, "error": err.Error()})
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkExpressions refuses at plan time an expression that reads an attribute the source app's user
+// profile does not have (appuser.x or source.x), which Okta would refuse mid-apply. An attribute a
+// dialpad_okta_app_user_attribute of this plan creates counts as present: Terraform plans that
+// resource first when the mapping references it or depends on it. Unknown expressions are skipped.
+func (r *attributeMappingResource) checkExpressions(ctx context.Context, appID string, properties types.Map, diags *diag.Diagnostics) {
+	var models map[string]mappingPropertyModel
+	diags.Append(properties.ElementsAs(ctx, &models, false)...)
+	if diags.HasError() {
+		return
+	}
+	for _, name := range mappingSortedKeys(models) {
+		expr := models[name].Expression
+		if expr.IsUnknown() || expr.IsNull() {
+			continue
+		}
+		var refs []string
+		for _, ref := range validate.ExpressionRefs(expr.ValueString(), "appuser", "source") {
+			if !r.client.AppUserAttributePlanned(appID, ref) {
+				refs = append(refs, ref)
+			}
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		missing, err := r.client.MissingAppUserProperties(ctx, appID, refs)
+		if err != nil {
+			diags.AddError("Cannot check the mapping's expressions", fmt.Sprintf("Reading the user profile schema of app %q: %s", appID, err))
+			return
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		diags.AddAttributeError(path.Root("properties").AtMapKey(name).AtName("expression"),
+			"Mapping expression reads an attribute the app does not have",
+			fmt.Sprintf("properties[%q].expression = %q reads %s, but the user profile of app %q has no attribute %s, so Okta "+
+				"would refuse the mapping. Correct the name, or add the attribute: when a dialpad_okta_app_user_attribute in this "+
+				"configuration creates it, reference it in the expression (\"appuser.${dialpad_okta_app_user_attribute.<name>.name}\") "+
+				"or add it to this resource's depends_on, so that Terraform plans and creates it first.",
+				name, expr.ValueString(), strings.Join(missing, ", "), appID, strings.Join(missing, ", ")))
 	}
 }
 

@@ -211,7 +211,11 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.UserAttributeID = types.StringValue(spec.UserAttributeID())
 		plan.AppUserAttributeID = types.StringValue(spec.AppUserAttributeID())
 		plan.MappingExpression = types.StringValue(spec.MappingExpression())
+		if req.State.Raw.IsNull() {
+			r.planIDs(ctx, spec, &plan)
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		r.client.NotePlannedAppUserAttribute(spec.AppID, spec.AttributeName)
 	}
 
 	// Nothing to apply (no change, no drift): the checks below guard writes, so spare their API calls.
@@ -242,6 +246,22 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			fmt.Sprintf("There is no Okta app with id %q. The dialpad_okta_app data source looks an app up by its exact label.", plan.AppID.ValueString()))
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot check whether the app is a profile source", err.Error())
+	}
+}
+
+// planIDs fills in, for a create or a replacement, the ids Okta already has before anything is
+// written: the user type's and that of the mapping Okta keeps for the app and user type (both read
+// through the cache). So replacing a sync on the same app and user type (a new attribute_name) shows
+// them unchanged instead of "known after apply". What cannot be read stays unknown; the create
+// then reports why.
+func (r *phoneSyncResource) planIDs(ctx context.Context, spec okta.PhoneSyncSpec, plan *phoneSyncModel) {
+	ut, err := r.client.FindUserType(ctx, spec.UserType)
+	if err != nil {
+		return
+	}
+	plan.UserTypeID = types.StringValue(ut.ID)
+	if id, err := r.client.FindMappingID(ctx, spec.AppID, ut.ID); err == nil {
+		plan.MappingID = types.StringValue(id)
 	}
 }
 
