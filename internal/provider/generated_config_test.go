@@ -162,7 +162,7 @@ func newCLI(t *testing.T, bin, mainTF string) (run func(want int, args ...string
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	hcl := "terraform {\n  required_providers {\n    dialpad = {\n      source = \"dialpad/dialpad\"\n    }\n  }\n}\n\n" + mainTF
+	hcl := requiredProviders + mainTF
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -178,12 +178,4 @@ func newCLI(t *testing.T, bin, mainTF string) (run func(want int, args ...string
 		}
 		return out
 	}, dir
-}
-
-func writeMain(t *testing.T, dir, mainTF string) {
-	t.Helper()
-	hcl := "terraform {\n  required_providers {\n    dialpad = {\n      source = \"dialpad/dialpad\"\n    }\n  }\n}\n\n" + mainTF
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
