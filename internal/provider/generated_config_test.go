@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -178,4 +179,52 @@ func newCLI(t *testing.T, bin, mainTF string) (run func(want int, args ...string
 		}
 		return out
 	}, dir
+}
+
+// TestAccPhoneSyncModule_adopt adopts a console-made phone sync into modules/okta-phone-sync with
+// import blocks at the building blocks' addresses inside the module, as the adoption guide shows:
+// `terraform get` installs the module (dev_overrides need no init), one apply imports the four
+// resources and changes nothing, and the next plan is empty.
+func TestAccPhoneSyncModule_adopt(t *testing.T) {
+	acctest.RequireEmulator(t, "makes the console-made sync in a fresh emulator")
+	acctest.PreCheck(t)
+	root, err := acctest.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	if err := tfdev.Build(context.Background(), root, bin, tfdev.Provider); err != nil {
+		t.Fatal(err)
+	}
+	emu := acctest.NewEmulator(t)
+	app := emu.Fixtures().AppID
+	emu.EnsureProfileSource(t, app)
+	spec := okta.PhoneSyncSpec{
+		AppID: app, UserType: "default", AttributeName: "dialpadPhone", DisplayName: "Dialpad Phone", Description: "Dialpad Phone",
+		ExternalName: phoneSyncDefaultExternal, ExternalNamespace: "urn:ietf:params:scim:schemas:core:2.0:User",
+		PushStatus: okta.PushStatusPush, OverrideProfileSource: true,
+	}
+	if _, err := emu.Client().CreatePhoneSync(apiCtx(t), spec); err != nil {
+		t.Fatal(err)
+	}
+	ut := defaultUserTypeID(t, emu)
+	imports := map[string]string{
+		"module.sync.dialpad_okta_user_attribute.this":      "default/dialpadPhone",
+		"module.sync.dialpad_okta_app_user_attribute.this":  app + "/dialpadPhone",
+		"module.sync.dialpad_okta_attribute_source.this[0]": "default/dialpadPhone",
+		"module.sync.dialpad_okta_attribute_mapping.this":   app + "/" + ut + "/dialpadPhone",
+	}
+	hcl := emu.ProviderBlock() + moduleConfig(t, "app_id = "+acctest.Quote(app))
+	for to, id := range imports {
+		hcl += fmt.Sprintf("\nimport {\n  to = %s\n  id = %s\n}\n", to, acctest.Quote(id))
+	}
+	run, _ := newCLI(t, bin, hcl)
+	run(0, "get")
+	out := run(0, "apply", "-auto-approve")
+	if !strings.Contains(out, "4 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("adopting the console-made sync did more than import:\n%s", out)
+	}
+	if out := run(0, "plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+		t.Errorf("the plan after the import is not empty:\n%s", out)
+	}
 }

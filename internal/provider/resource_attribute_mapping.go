@@ -122,7 +122,9 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				MarkdownDescription: "Read-only view of the mapping's properties this resource does not own (Okta's defaults, " +
 					"other resources', changes made in the Admin Console), keyed by property name, each with its `expression` and " +
 					"`push_status`, as of the last refresh. Never written, never a cause of a diff: a plan that changes this " +
-					"resource keeps the refreshed value, and the next refresh picks up what the apply (or anyone else) changed.",
+					"resource keeps the refreshed value, and the next refresh picks up what the apply (or anyone else) changed. " +
+					"A replacement (new `source_id` or `target_id`) is another mapping, whose view is read after the apply, so " +
+					"the plan shows this one as known after apply; the properties themselves are never touched.",
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 			"properties": schema.MapNestedAttribute{
@@ -158,7 +160,11 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "After creating or changing properties, apply the mapping to every existing user " +
 					"(\"Apply updates now\" in the Admin Console). Okta allows this only with an API token " +
-					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error.",
+					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error.\n\n" +
+					"After an import the state holds `false`: Okta does not record whether a mapping was ever applied to " +
+					"existing users, so Terraform cannot know. With `true` in the configuration the plan after the import shows " +
+					"this one in-place change (`false -> true`), and its apply runs \"Apply updates now\" once. To adopt without " +
+					"that, import with `false` (the default, and what `-generate-config-out` writes) and set `true` later.",
 			},
 		},
 		Blocks: map[string]schema.Block{

@@ -144,7 +144,10 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"apply_to_existing_users": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "\"Apply Updates Now\": after create and after each update, apply the mapping to every existing user. " +
-					"Okta refuses this for OAuth 2.0 service apps, so with OAuth credentials it is a plan-time error. Default `false`.",
+					"Okta refuses this for OAuth 2.0 service apps, so with OAuth credentials it is a plan-time error. Default `false`. " +
+					"After an import the state holds `false` (Okta does not record whether the mapping was ever applied to existing " +
+					"users); with `true` in the configuration the next plan shows that one in-place change, whose apply runs " +
+					"\"Apply Updates Now\" once.",
 			},
 			"override_profile_source": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
