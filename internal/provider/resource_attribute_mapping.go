@@ -160,7 +160,7 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "After creating or changing properties, apply the mapping to every existing user " +
 					"(\"Apply updates now\" in the Admin Console). Okta allows this only with an API token " +
-					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error.\n\n" +
+					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error. " +
 					"After an import the state holds `false`: Okta does not record whether a mapping was ever applied to " +
 					"existing users, so Terraform cannot know. With `true` in the configuration the plan after the import shows " +
 					"this one in-place change (`false -> true`), and its apply runs \"Apply updates now\" once. To adopt without " +
