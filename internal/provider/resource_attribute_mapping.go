@@ -211,7 +211,10 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
 		return
 	}
-	r.checkExpressions(ctx, sourceID, plan.Properties, &resp.Diagnostics)
+	// Reported together with the profile-sourcing checks below, not instead of them.
+	var exprDiags diag.Diagnostics
+	r.checkExpressions(ctx, sourceID, plan.Properties, &exprDiags)
+	defer func() { resp.Diagnostics.Append(exprDiags...) }()
 	props, known := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !known {
 		return
