@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v5/okta"
@@ -78,6 +79,9 @@ type Client struct {
 
 	// rawTokens caches the OAuth access token of raw calls (the SDK's cache is unexported).
 	rawTokens *goCache.Cache
+
+	// plannedAppAttrs holds the app user attributes this command plans to create (planned.go).
+	plannedAppAttrs sync.Map
 }
 
 // AuthMode reports how the client authenticates (reapply is refused for OAuth callers).

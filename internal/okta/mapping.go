@@ -90,6 +90,14 @@ func (c *Client) FindMapping(ctx context.Context, sourceID, targetID string) (*M
 	return c.GetMapping(ctx, r.ID)
 }
 
+// FindMappingID returns the id of the mapping source -> target (one list call, through the read
+// cache), or a *NotFoundError. Okta keeps one mapping per pair for as long as both ends exist, so
+// the id is known before anything is written.
+func (c *Client) FindMappingID(ctx context.Context, sourceID, targetID string) (string, error) {
+	r, err := c.findMappingRef(ctx, sourceID, targetID)
+	return r.ID, err
+}
+
 // ListMappings lists the org's mappings, filtered by source and/or target id when not empty. The
 // list omits properties (Properties is nil); GetMapping reads them.
 func (c *Client) ListMappings(ctx context.Context, sourceID, targetID string) ([]Mapping, error) {

@@ -141,6 +141,23 @@ func (c *Client) FindAppUserAttribute(ctx context.Context, appID, name string) (
 	return c.findAttribute(ctx, appSchemaRef(appID), name)
 }
 
+// MissingAppUserProperties returns those of names that the app's user profile schema has neither as
+// a base nor as a custom property, in the order given. It reads the schema through the read cache,
+// so it shares the one GET with the refresh of the app's attributes.
+func (c *Client) MissingAppUserProperties(ctx context.Context, appID string, names []string) ([]string, error) {
+	doc, err := c.getSchema(ctx, appSchemaRef(appID))
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, n := range names {
+		if !doc.base[n] && doc.property(n) == nil {
+			missing = append(missing, n)
+		}
+	}
+	return missing, nil
+}
+
 // FindAttributeSource returns the source priority of a user attribute, or a *NotFoundError.
 func (c *Client) FindAttributeSource(ctx context.Context, userType, name string) (*AttributeSource, error) {
 	a, err := c.FindUserAttribute(ctx, userType, name)
@@ -627,6 +644,8 @@ func (c *Client) mappingOwnerID(ctx context.Context, r schemaRef) (string, error
 // schemaDoc is the custom part of a schema as read.
 type schemaDoc struct {
 	custom map[string]json.RawMessage
+	// base holds the names of the base properties (userName, email, ...), which expressions may read.
+	base map[string]bool
 }
 
 // property decodes one custom property (numbers kept as json.Number), or nil when absent.
@@ -650,6 +669,9 @@ func (d *schemaDoc) property(name string) map[string]any {
 func (c *Client) fetchSchema(ctx context.Context, ref schemaRef) (*schemaDoc, error) {
 	var body struct {
 		Definitions struct {
+			Base struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"base"`
 			Custom struct {
 				Properties map[string]json.RawMessage `json:"properties"`
 			} `json:"custom"`
@@ -662,7 +684,11 @@ func (c *Client) fetchSchema(ctx context.Context, ref schemaRef) (*schemaDoc, er
 		}
 		return nil, c.translate(err, nil, kind, ref.id)
 	}
-	return &schemaDoc{custom: body.Definitions.Custom.Properties}, nil
+	base := map[string]bool{}
+	for name := range body.Definitions.Base.Properties {
+		base[name] = true
+	}
+	return &schemaDoc{custom: body.Definitions.Custom.Properties, base: base}, nil
 }
 
 // postProperty writes one custom property (nil removes it), leaving the others as Okta has them.

@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*appUserAttributeResource)(nil)
 	_ resource.ResourceWithImportState    = (*appUserAttributeResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*appUserAttributeResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*appUserAttributeResource)(nil)
 )
 
@@ -141,6 +142,22 @@ func (r *appUserAttributeResource) ValidateConfig(ctx context.Context, req resou
 				"union = true cannot be combined with scope = \"SELF\".")
 		}
 	}
+}
+
+// ModifyPlan notes an attribute this plan creates, so that a mapping expression reading it is not
+// refused at plan time because Okta does not have it yet (see dialpad_okta_attribute_mapping).
+func (r *appUserAttributeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var appID, name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("app_id"), &appID)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	if resp.Diagnostics.HasError() || appID.IsUnknown() || name.IsUnknown() {
+		return
+	}
+	// Also on updates and no-ops: a replacement plans an update first, and noting is free.
+	r.client.NotePlannedAppUserAttribute(appID.ValueString(), name.ValueString())
 }
 
 func (r *appUserAttributeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -140,6 +140,8 @@ func TestAccAppUserAttribute_import(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: org.Config(appUserAttributeConfig(app, name, "Imported", dialpadPhoneFields+"\n  required = true\n  min_length = 3"))},
 			{ResourceName: appAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: app + "/" + name},
+			// The same import as an import block (terraform plan): it must plan nothing but the import.
+			{ResourceName: appAttrAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: app + "/" + name},
 		},
 	})
 }

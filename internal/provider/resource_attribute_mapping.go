@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -116,16 +117,18 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				MarkdownDescription: "Okta's id of the mapping (`prm...`).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"other_properties": schema.MapNestedAttribute{
-				Computed: true,
+			// A map of objects, not a computed-only nested attribute: Terraform 1.5's -generate-config-out
+			// crashes on those (hashicorp/terraform#34463), and a plain attribute is simply left out.
+			"other_properties": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.ObjectType{AttrTypes: mappingPropertyAttrTypes},
 				MarkdownDescription: "Read-only view of the mapping's properties this resource does not own (Okta's defaults, " +
-					"other resources', changes made in the Admin Console), as of the last refresh. Never written, never a cause of a diff.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"expression":  schema.StringAttribute{Computed: true, MarkdownDescription: "The property's expression."},
-						"push_status": schema.StringAttribute{Computed: true, MarkdownDescription: "`PUSH` or `DONT_PUSH`."},
-					},
-				},
+					"other resources', changes made in the Admin Console), keyed by property name, each with its `expression` and " +
+					"`push_status`, as of the last refresh. Never written, never a cause of a diff: a plan that changes this " +
+					"resource keeps the refreshed value, and the next refresh picks up what the apply (or anyone else) changed. " +
+					"A replacement (new `source_id` or `target_id`) is another mapping, whose view is read after the apply, so " +
+					"the plan shows this one as known after apply; the properties themselves are never touched.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 			"properties": schema.MapNestedAttribute{
 				Required: true,
@@ -160,7 +163,11 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "After creating or changing properties, apply the mapping to every existing user " +
 					"(\"Apply updates now\" in the Admin Console). Okta allows this only with an API token " +
-					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error.",
+					"(`okta_api_token`); with OAuth credentials setting it to `true` is a plan-time error. " +
+					"After an import the state holds `false`: Okta does not record whether a mapping was ever applied to " +
+					"existing users, so Terraform cannot know. With `true` in the configuration the plan after the import shows " +
+					"this one in-place change (`false -> true`), and its apply runs \"Apply updates now\" once. To adopt without " +
+					"that, import with `false` (the default, and what `-generate-config-out` writes) and set `true` later.",
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -190,12 +197,27 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 				"OAuth (service app) credentials. Configure the provider with okta_api_token, or set apply_to_existing_users = "+
 				"false and apply the mapping in the Admin Console (Profile Editor -> Mappings -> Apply updates now).")
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	if req.State.Raw.IsNull() {
+		r.planNewMapping(ctx, &plan, resp)
+	}
+	if !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing will be written
 	}
 	if plan.SourceID.IsUnknown() || plan.Properties.IsUnknown() {
 		return
 	}
+	sourceID := plan.SourceID.ValueString()
+	app, err := r.client.FindApp(ctx, sourceID)
+	if okta.IsNotFound(err) {
+		return // a user type source: every push status is allowed, expressions read user.*
+	} else if err != nil {
+		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
+		return
+	}
+	// Reported together with the profile-sourcing checks below, not instead of them.
+	var exprDiags diag.Diagnostics
+	r.checkExpressions(ctx, sourceID, plan.Properties, &exprDiags)
+	defer func() { resp.Diagnostics.Append(exprDiags...) }()
 	props, known := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !known {
 		return
@@ -209,14 +231,6 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 		}
 	}
 	if len(pushed) == 0 && len(notPushed) == 0 {
-		return
-	}
-	sourceID := plan.SourceID.ValueString()
-	app, err := r.client.FindApp(ctx, sourceID)
-	if okta.IsNotFound(err) {
-		return // a user type source: every push status is allowed
-	} else if err != nil {
-		resp.Diagnostics.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", sourceID, err))
 		return
 	}
 	if len(notPushed) > 0 && app.ProfileSourcingEnabled {
@@ -245,6 +259,66 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 	}
 }
 
+// planNewMapping fills in, for a create or a replacement, what is known before anything is written:
+// the id, and the id of the mapping Okta already keeps for the pair (read through the cache; left
+// unknown when it cannot be read, and then the create reports why). other_properties stays unknown:
+// other resources may change the mapping earlier in the same apply.
+func (r *attributeMappingResource) planNewMapping(ctx context.Context, plan *attributeMappingModel, resp *resource.ModifyPlanResponse) {
+	if plan.SourceID.IsUnknown() || plan.TargetID.IsUnknown() {
+		return
+	}
+	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
+	plan.ID = types.StringValue(source + "/" + target)
+	if id, err := r.client.FindMappingID(ctx, source, target); err == nil {
+		plan.MappingID = types.StringValue(id)
+	} else {
+		tflog.Debug(ctx, "Mapping id not known at plan time", map[string]any{"source_id": source, "target_id": target, "error": err.Error()})
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkExpressions refuses at plan time an expression that reads an attribute the source app's user
+// profile does not have (appuser.x or source.x), which Okta would refuse mid-apply. An attribute a
+// dialpad_okta_app_user_attribute of this plan creates counts as present: Terraform plans that
+// resource first when the mapping references it or depends on it. Unknown expressions are skipped.
+func (r *attributeMappingResource) checkExpressions(ctx context.Context, appID string, properties types.Map, diags *diag.Diagnostics) {
+	var models map[string]mappingPropertyModel
+	diags.Append(properties.ElementsAs(ctx, &models, false)...)
+	if diags.HasError() {
+		return
+	}
+	for _, name := range mappingSortedKeys(models) {
+		expr := models[name].Expression
+		if expr.IsUnknown() || expr.IsNull() {
+			continue
+		}
+		var refs []string
+		for _, ref := range validate.ExpressionRefs(expr.ValueString(), "appuser", "source") {
+			if !r.client.AppUserAttributePlanned(appID, ref) {
+				refs = append(refs, ref)
+			}
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		missing, err := r.client.MissingAppUserProperties(ctx, appID, refs)
+		if err != nil {
+			diags.AddError("Cannot check the mapping's expressions", fmt.Sprintf("Reading the user profile schema of app %q: %s", appID, err))
+			return
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		diags.AddAttributeError(path.Root("properties").AtMapKey(name).AtName("expression"),
+			"Mapping expression reads an attribute the app does not have",
+			fmt.Sprintf("properties[%q].expression = %q reads %s, but the user profile of app %q has no attribute %s, so Okta "+
+				"would refuse the mapping. Correct the name, or add the attribute: when a dialpad_okta_app_user_attribute in this "+
+				"configuration creates it, reference it in the expression (\"appuser.${dialpad_okta_app_user_attribute.<name>.name}\") "+
+				"or add it to this resource's depends_on, so that Terraform plans and creates it first.",
+				name, expr.ValueString(), strings.Join(missing, ", "), appID, strings.Join(missing, ", ")))
+	}
+}
+
 func (r *attributeMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan attributeMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -268,7 +342,9 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.ID = types.StringValue(source + "/" + target)
 	plan.MappingID = types.StringValue(m.ID)
-	plan.OtherProperties = otherMappingProperties(m, props, &resp.Diagnostics)
+	if plan.OtherProperties.IsUnknown() {
+		plan.OtherProperties = otherMappingProperties(m, props, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if plan.ApplyToExistingUsers.ValueBool() {
 		r.reapply(ctx, source, target, &resp.Diagnostics)
@@ -370,7 +446,10 @@ func (r *attributeMappingResource) Update(ctx context.Context, req resource.Upda
 	}
 	plan.ID = types.StringValue(source + "/" + target)
 	plan.MappingID = types.StringValue(m.ID)
-	plan.OtherProperties = otherMappingProperties(m, want, &resp.Diagnostics)
+	// Planned as the refreshed value (the write touched only owned properties); Read refreshes it.
+	if plan.OtherProperties.IsUnknown() {
+		plan.OtherProperties = otherMappingProperties(m, want, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	turnedOn := plan.ApplyToExistingUsers.ValueBool() && !state.ApplyToExistingUsers.ValueBool()
 	if plan.ApplyToExistingUsers.ValueBool() && (len(changed) > 0 || turnedOn) {

@@ -379,6 +379,13 @@ func TestAccAttributeMapping_import(t *testing.T) {
 				ImportStateId:     app + "/" + ut + "/" + at["b"] + "," + at["a"],
 				ImportStateVerify: true,
 			},
+			// The same import as an import block (terraform plan): it must plan nothing but the import.
+			{
+				ResourceName:    mappingAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   app + "/" + ut + "/" + at["a"] + "," + at["b"],
+			},
 			{
 				ResourceName:  mappingAddr,
 				ImportState:   true,

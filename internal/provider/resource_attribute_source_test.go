@@ -144,6 +144,8 @@ func TestAccAttributeSource_import(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: org.Config(sourceConfig(name, "d", "OVERRIDE", app))},
 			{ResourceName: sourceAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "default/" + name},
+			// The same import as an import block (terraform plan): it must plan nothing but the import.
+			{ResourceName: sourceAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: "default/" + name},
 		},
 	})
 }

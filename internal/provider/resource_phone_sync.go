@@ -151,7 +151,10 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"apply_to_existing_users": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "\"Apply Updates Now\": after create and after each update, apply the mapping to every existing user. " +
-					"Okta refuses this for OAuth 2.0 service apps, so with OAuth credentials it is a plan-time error. Default `false`.",
+					"Okta refuses this for OAuth 2.0 service apps, so with OAuth credentials it is a plan-time error. Default `false`. " +
+					"After an import the state holds `false` (Okta does not record whether the mapping was ever applied to existing " +
+					"users); with `true` in the configuration the next plan shows that one in-place change, whose apply runs " +
+					"\"Apply Updates Now\" once.",
 			},
 			"override_profile_source": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -220,6 +223,10 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.UserAttributeID = types.StringValue(spec.UserAttributeID())
 		plan.AppUserAttributeID = types.StringValue(spec.AppUserAttributeID())
 		plan.MappingExpression = types.StringValue(spec.MappingExpression())
+		if req.State.Raw.IsNull() {
+			r.planIDs(ctx, spec, &plan)
+		}
+		r.client.NotePlannedAppUserAttribute(spec.AppID, spec.AttributeName)
 	}
 	if !req.State.Raw.IsNull() {
 		var state phoneSyncModel
@@ -259,6 +266,22 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			fmt.Sprintf("There is no Okta app with id %q. The dialpad_okta_app data source looks an app up by its exact label.", plan.AppID.ValueString()))
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot check whether the app is a profile source", err.Error())
+	}
+}
+
+// planIDs fills in, for a create or a replacement, the ids Okta already has before anything is
+// written: the user type's and that of the mapping Okta keeps for the app and user type (both read
+// through the cache). So replacing a sync on the same app and user type (a new attribute_name) shows
+// them unchanged instead of "known after apply". What cannot be read stays unknown; the create
+// then reports why.
+func (r *phoneSyncResource) planIDs(ctx context.Context, spec okta.PhoneSyncSpec, plan *phoneSyncModel) {
+	ut, err := r.client.FindUserType(ctx, spec.UserType)
+	if err != nil {
+		return
+	}
+	plan.UserTypeID = types.StringValue(ut.ID)
+	if id, err := r.client.FindMappingID(ctx, spec.AppID, ut.ID); err == nil {
+		plan.MappingID = types.StringValue(id)
 	}
 }
 

@@ -141,6 +141,8 @@ func TestAccPhoneSync_basic(t *testing.T) {
 				// apply_to_existing_users is an action, not something Okta shows; timeouts are local.
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
+			// The same import as an import block (terraform plan): it must plan nothing but the import.
+			{ResourceName: phoneSyncAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: id},
 		},
 	})
 }

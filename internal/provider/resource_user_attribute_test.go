@@ -209,6 +209,8 @@ func TestAccUserAttribute_import(t *testing.T) {
 			// Import steps reuse the previous step's configuration (with its provider block).
 			{ResourceName: userAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "default/" + name},
 			{ResourceName: userAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: name},
+			// The same import as an import block (terraform plan): it must plan nothing but the import.
+			{ResourceName: userAttrAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: "default/" + name},
 		},
 	})
 }

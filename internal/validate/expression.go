@@ -3,6 +3,7 @@ package validate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,3 +79,52 @@ func Expression(s string) error {
 	}
 	return nil
 }
+
+// ExpressionRefs returns the attribute names an expression reads from the given roots, in order of
+// appearance without repeats: ExpressionRefs(`appuser.a + user.b`, "appuser") is ["a"]. A root only
+// counts as a whole identifier outside string literals (`myappuser.x`, `"appuser.x"` and `f.appuser.x`
+// do not), so every name returned is one Okta would look up.
+func ExpressionRefs(s string, roots ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if quote != 0 {
+			if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		if c == '\'' || c == '"' {
+			quote = c
+			continue
+		}
+		if !isIdentStart(c) || (i > 0 && (isIdentByte(s[i-1]) || s[i-1] == '.')) {
+			continue
+		}
+		j := i
+		for j < len(s) && isIdentByte(s[j]) {
+			j++
+		}
+		word := s[i:j]
+		i = j - 1
+		if j+1 >= len(s) || s[j] != '.' || !isIdentStart(s[j+1]) || !slices.Contains(roots, word) {
+			continue
+		}
+		k := j + 1
+		for k < len(s) && isIdentByte(s[k]) {
+			k++
+		}
+		if name := s[j+1 : k]; !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+		i = k - 1
+	}
+	return out
+}
+
+func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isIdentByte(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }

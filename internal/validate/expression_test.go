@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -113,4 +114,24 @@ func FuzzExpression(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestExpressionRefs(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		want []string
+	}{
+		{"appuser.dialpadPhone", []string{"dialpadPhone"}},
+		{`appuser.a + " " + user.b + appuser.c + appuser.a`, []string{"a", "c"}},
+		{`String.substringBefore(appuser.email, "@")`, []string{"email"}},
+		{`"appuser.quoted" + 'appuser.single'`, nil},
+		{`myappuser.x + f.appuser.y + appuser_x.z`, nil},
+		{`source.a + appuser.b`, []string{"a", "b"}},
+		{`appuser. + appuser.`, nil},
+		{`appuser.x1_y`, []string{"x1_y"}},
+	} {
+		if got := ExpressionRefs(c.expr, "appuser", "source"); !slices.Equal(got, c.want) {
+			t.Errorf("ExpressionRefs(%q) = %q, want %q", c.expr, got, c.want)
+		}
+	}
 }

@@ -20,6 +20,10 @@ locals {
   sourcing_on  = local.lookup_app ? one(data.dialpad_okta_app.this[*].profile_sourcing_enabled) : true
   user_type_id = data.dialpad_okta_user_type.this.id
 
+  # The timeouts block only when a timeout is set: an empty block where the state (after an import)
+  # has none would plan an in-place update of every resource.
+  timeouts = anytrue([for t in values(var.timeouts) : t != null]) ? [var.timeouts] : []
+
   one_app_error = "Give exactly one of app_id and app_label (got ${var.app_id == null && var.app_label == null ? "neither" : "both"})."
 
   console_steps = <<-EOT
@@ -57,11 +61,14 @@ resource "dialpad_okta_user_attribute" "this" {
   description = var.description
   type        = "string"
 
-  timeouts {
-    create = var.timeouts.create
-    read   = var.timeouts.read
-    update = var.timeouts.update
-    delete = var.timeouts.delete
+  dynamic "timeouts" {
+    for_each = local.timeouts
+    content {
+      create = timeouts.value.create
+      read   = timeouts.value.read
+      update = timeouts.value.update
+      delete = timeouts.value.delete
+    }
   }
 
   lifecycle {
@@ -95,11 +102,14 @@ resource "dialpad_okta_app_user_attribute" "this" {
   external_name      = var.external_name
   external_namespace = var.external_namespace
 
-  timeouts {
-    create = var.timeouts.create
-    read   = var.timeouts.read
-    update = var.timeouts.update
-    delete = var.timeouts.delete
+  dynamic "timeouts" {
+    for_each = local.timeouts
+    content {
+      create = timeouts.value.create
+      read   = timeouts.value.read
+      update = timeouts.value.update
+      delete = timeouts.value.delete
+    }
   }
 
   lifecycle {
@@ -123,11 +133,14 @@ resource "dialpad_okta_attribute_source" "this" {
   master_type    = "OVERRIDE"
   priority       = [local.app_id]
 
-  timeouts {
-    create = var.timeouts.create
-    read   = var.timeouts.read
-    update = var.timeouts.update
-    delete = var.timeouts.delete
+  dynamic "timeouts" {
+    for_each = local.timeouts
+    content {
+      create = timeouts.value.create
+      read   = timeouts.value.read
+      update = timeouts.value.update
+      delete = timeouts.value.delete
+    }
   }
 
   lifecycle {
@@ -153,11 +166,14 @@ resource "dialpad_okta_attribute_mapping" "this" {
 
   apply_to_existing_users = var.apply_to_existing_users
 
-  timeouts {
-    create = var.timeouts.create
-    read   = var.timeouts.read
-    update = var.timeouts.update
-    delete = var.timeouts.delete
+  dynamic "timeouts" {
+    for_each = local.timeouts
+    content {
+      create = timeouts.value.create
+      read   = timeouts.value.read
+      update = timeouts.value.update
+      delete = timeouts.value.delete
+    }
   }
 
   depends_on = [dialpad_okta_attribute_source.this]
