@@ -24,7 +24,8 @@
 //	                                                "after_commit": true}]}  (keys left out keep their value)
 //	PUT  /__emulator/oauth-clients/{clientId}      {"public_key_pem": "...", "scopes": ["okta.schemas.manage"]}
 //
-// Seeds: "demo" (see the Demo* constants), "empty" (the default user type only), or a JSON file in the
+// Seeds: "demo" (see the Demo* constants), "empty" (the default user type only), "scale:N" (N users
+// assigned to Dialpad, seed_scale.go), or a JSON file in the
 // seedFile format (user_attributes, users, apps with attributes, users+scim, mappings_to_okta/_from_okta).
 package oktaemu
 
@@ -44,7 +45,7 @@ type Options struct {
 	// Token is the API token accepted as "Authorization: SSWS <token>" (and required by the control API).
 	// Empty means "emulator-token".
 	Token string
-	// Seed is "demo" (the default when empty), "empty", or the path of a JSON seed file.
+	// Seed is "demo" (the default when empty), "empty", "scale:N", or the path of a JSON seed file.
 	Seed string
 	// Latency is added to every API call.
 	Latency time.Duration
@@ -161,6 +162,13 @@ func New(opts Options) (*Emulator, error) {
 	case "empty":
 		e.org, err = emptyOrg()
 	default:
+		if n, ok, perr := parseScaleSeed(opts.Seed); ok {
+			if perr != nil {
+				return nil, perr
+			}
+			e.org, err = scaleOrg(n)
+			break
+		}
 		e.org, err = fileOrg(opts.Seed)
 	}
 	if err != nil {

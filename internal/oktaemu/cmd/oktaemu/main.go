@@ -37,7 +37,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	allowRemote := fs.Bool("allow-remote", false, "allow listening on a non-loopback address")
 	var opts oktaemu.Options
 	fs.StringVar(&opts.Token, "token", oktaemu.DefaultToken, "API token accepted as \"SSWS <token>\"")
-	fs.StringVar(&opts.Seed, "seed", "demo", "org seed: demo, empty, or a JSON seed file path")
+	fs.StringVar(&opts.Seed, "seed", "demo", "org seed: demo, empty, scale:N (N users assigned to Dialpad, e.g. scale:50000), or a JSON seed file path")
 	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every API call")
 	fs.Float64Var(&opts.FaultRate, "fault-rate", 0, "probability (0..1) that an API call answers 500/503")
 	fs.IntVar(&opts.RateLimit, "rate-limit", 0, "requests per minute of every Okta rate-limit bucket alike (0 = unlimited); exclusive with -rate-profile")
