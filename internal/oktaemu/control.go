@@ -14,10 +14,9 @@ func (e *Emulator) ctlStats(w http.ResponseWriter, r *http.Request) {
 
 // Stats is the body of GET /__emulator/stats.
 type Stats struct {
-	Total     int `json:"total"`
-	Throttled int `json:"throttled"` // 429s, both kinds
-	// ThrottledConcurrency is the part of Throttled answered for the concurrency cap.
-	ThrottledConcurrency int            `json:"throttled_concurrency"`
+	Total                int            `json:"total"`
+	Throttled            int            `json:"throttled"`             // 429s, both kinds
+	ThrottledConcurrency int            `json:"throttled_concurrency"` // the part of Throttled over the concurrency cap
 	Faults               int            `json:"faults"`
 	Dropped              int            `json:"dropped"`
 	Deletes              int            `json:"deletes"`
