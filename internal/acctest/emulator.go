@@ -33,12 +33,14 @@ func (e *Emulator) Token() string { return e.token }
 
 // Stats is GET /__emulator/stats: Okta API calls counted by the emulator (control calls excluded).
 type Stats struct {
-	Total     int            `json:"total"`
-	Throttled int            `json:"throttled"` // 429s answered
-	Faults    int            `json:"faults"`    // injected 5xx
-	Dropped   int            `json:"dropped"`   // writes swallowed by the lost-update window
-	Deletes   int            `json:"deletes"`   // schema or mapping properties removed
-	ByRoute   map[string]int `json:"by_route"`  // e.g. "GET /api/v1/meta/schemas/user/{id}"
+	Total     int `json:"total"`
+	Throttled int `json:"throttled"` // 429s answered (both kinds)
+	// ThrottledConcurrency is the part of Throttled answered over the concurrency cap.
+	ThrottledConcurrency int            `json:"throttled_concurrency"`
+	Faults               int            `json:"faults"`   // injected 5xx
+	Dropped              int            `json:"dropped"`  // writes swallowed by the lost-update window
+	Deletes              int            `json:"deletes"`  // schema or mapping properties removed
+	ByRoute              map[string]int `json:"by_route"` // e.g. "GET /api/v1/meta/schemas/user/{id}"
 }
 
 // Stats reads the emulator's counters.
@@ -91,6 +93,7 @@ type Faults struct {
 	Latency          *time.Duration
 	FaultRate        *float64
 	RateLimit        *int
+	RateProfile      *string
 	ConsistencyDelay *time.Duration
 	CleanupDelay     *time.Duration
 	LostUpdateWindow *time.Duration
@@ -136,6 +139,9 @@ func (f Faults) body() map[string]any {
 	}
 	if f.RefuseDontPushFromSource != nil {
 		m["refuse_dont_push_from_source"] = *f.RefuseDontPushFromSource
+	}
+	if f.RateProfile != nil {
+		m["rate_profile"] = *f.RateProfile
 	}
 	if f.Rules != nil {
 		m["rules"] = f.Rules

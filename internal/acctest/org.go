@@ -85,8 +85,14 @@ func WithKnobs(o oktaemu.Options) Option {
 	}
 }
 
-// WithSeed picks the emulator seed: "demo" (default), "empty" or a JSON file.
+// WithSeed picks the emulator seed: "demo" (default), "empty", "scale:N" or a JSON file.
 func WithSeed(seed string) Option { return func(o *oktaemu.Options) { o.Seed = seed } }
+
+// WithRateProfile meters the emulator as Okta documents a plan's rate limits: per-bucket
+// per-minute limits and the concurrency cap ("okta-smallest", "okta-largest"; oktaemu.RateProfiles).
+func WithRateProfile(name string) Option {
+	return func(o *oktaemu.Options) { o.RateProfile, o.RateLimit = name, 0 }
+}
 
 // org implements Org for every mode.
 type org struct {

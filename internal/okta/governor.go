@@ -30,11 +30,20 @@ import (
 //     would outlast the request's context (the resource's timeout) fails at once with a clear error.
 //
 // The estimate errs on the safe side: a request that is in flight is assumed to be counted already.
+//
+// Okta also caps the org's API requests in progress at once (35 or 75 by plan, rl-additional-limits)
+// and answers 429 with X-Rate-Limit-Limit and -Remaining 0 above it. The governor keeps its own
+// requests in progress under max_api_capacity percent of the smallest documented cap, and halves
+// that when a concurrency 429 still arrives (other clients of the org use the cap too).
 type rateGovernor struct {
 	capacity int // percent of each bucket this client may use, 1..100
 
 	mu      sync.Mutex
 	buckets map[string]*rateBucket
+
+	inflight    int           // requests let through and not yet answered, all buckets
+	maxInflight int           // the concurrency this client allows itself
+	freed       chan struct{} // closed (and replaced) whenever a request in flight ends
 
 	// hooks for tests
 	now    func() time.Time
@@ -47,6 +56,10 @@ const rateWindow = time.Minute
 
 // resetJitter bounds the random delay added to waits for a window reset.
 const resetJitter = 250 * time.Millisecond
+
+// oktaConcurrencyCap is the smallest concurrent-request limit Okta documents for an org
+// (developer.okta.com/docs/reference/rl-additional-limits).
+const oktaConcurrencyCap = 35
 
 type rateBucket struct {
 	limit     int       // X-Rate-Limit-Limit; 0 until the first answer
@@ -67,10 +80,12 @@ func newRateGovernor(capacity int) *rateGovernor {
 		capacity = 100
 	}
 	return &rateGovernor{
-		capacity: capacity,
-		buckets:  map[string]*rateBucket{},
-		now:      time.Now,
-		sleep:    sleepCtx,
+		capacity:    capacity,
+		buckets:     map[string]*rateBucket{},
+		maxInflight: max(oktaConcurrencyCap*capacity/100, 1),
+		freed:       make(chan struct{}),
+		now:         time.Now,
+		sleep:       sleepCtx,
 		jitter: func(max time.Duration) time.Duration {
 			return time.Duration(rand.Int64N(int64(max) + 1))
 		},
@@ -110,9 +125,22 @@ func (g *rateGovernor) Wait(ctx context.Context, req *http.Request) error {
 	key := rateBucketOf(req)
 	for {
 		g.mu.Lock()
+		if g.inflight >= g.maxInflight {
+			// At the concurrency this client allows itself: wait for an answer, not for a time.
+			freed := g.freed
+			g.mu.Unlock()
+			select {
+			case <-freed:
+				continue
+			case <-ctx.Done():
+				return fmt.Errorf("%s %s: waiting for one of this provider's %d Okta requests in progress to finish: %w",
+					req.Method, req.URL.Path, g.maxInflight, ctx.Err())
+			}
+		}
 		b := g.bucket(key)
 		d := g.delay(b, g.now())
 		if d <= 0 {
+			g.inflight++
 			b.inflight++
 			if b.limit > 0 {
 				b.remaining--
@@ -196,8 +224,19 @@ func (g *rateGovernor) Observe(req *http.Request, resp *http.Response) {
 	if b.inflight > 0 {
 		b.inflight--
 	}
+	if g.inflight > 0 {
+		g.inflight--
+		close(g.freed)
+		g.freed = make(chan struct{})
+	}
 	if resp == nil {
 		return // no answer: the request is no longer in flight, and nothing was learned
+	}
+	if resp.StatusCode == http.StatusTooManyRequests && strings.TrimSpace(resp.Header.Get("X-Rate-Limit-Limit")) == "0" {
+		// Over the org's concurrency cap (the per-minute windows are not concerned): others use
+		// more of it than we assumed. Back off to half of what we had in progress.
+		g.maxInflight = max(min(g.maxInflight, g.inflight+1)/2, 1)
+		return
 	}
 	limit, err1 := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-Rate-Limit-Limit")))
 	remaining, err2 := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-Rate-Limit-Remaining")))

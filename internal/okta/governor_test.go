@@ -347,3 +347,69 @@ func TestTransportWithGovernor(t *testing.T) {
 		t.Fatalf("the retry went at %s, before the window's reset at %s", clock.now(), windowEnd)
 	}
 }
+
+// The governor keeps its requests in progress under its share of Okta's smallest concurrency cap.
+func TestGovernor_concurrencyCap(t *testing.T) {
+	g := newRateGovernor(100)
+	var mu sync.Mutex
+	cur, peak := 0, 0
+	var wg sync.WaitGroup
+	for w := 0; w < 3*oktaConcurrencyCap; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := g.Wait(context.Background(), schemaReq()); err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			cur++
+			peak = max(peak, cur)
+			mu.Unlock()
+			time.Sleep(5 * time.Millisecond)
+			mu.Lock()
+			cur--
+			mu.Unlock()
+			g.Observe(schemaReq(), answer(http.StatusOK, 100000, 99000, time.Now().Add(time.Minute), time.Now()))
+		}()
+	}
+	wg.Wait()
+	if peak > oktaConcurrencyCap || peak < 2 {
+		t.Fatalf("peak of %d requests in progress, want 2..%d", peak, oktaConcurrencyCap)
+	}
+	if half := newRateGovernor(50); half.maxInflight != oktaConcurrencyCap/2 {
+		t.Fatalf("max_api_capacity 50 allows %d in progress, want %d", half.maxInflight, oktaConcurrencyCap/2)
+	}
+}
+
+// A concurrency 429 (X-Rate-Limit-Limit 0) halves the concurrency and leaves the bucket's window alone.
+func TestGovernor_concurrency429(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	g := newTestGovernor(100, clock)
+	reset := clock.now().Add(time.Minute)
+	g.Observe(schemaReq(), answer(http.StatusOK, 600, 500, reset, clock.now()))
+	for i := 0; i < 10; i++ {
+		if err := g.Wait(context.Background(), schemaReq()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.Observe(schemaReq(), answer(http.StatusTooManyRequests, 0, 0, clock.now().Add(time.Second), clock.now()))
+	if g.maxInflight != 5 {
+		t.Fatalf("after a concurrency 429 with 10 in progress, %d allowed; want 5", g.maxInflight)
+	}
+	if b := g.buckets["/api/v1"]; b.remaining < 400 || b.limit != 600 {
+		t.Fatalf("bucket %+v: a concurrency 429 must not spend the per-minute window", *b)
+	}
+	// The next request waits for an answer, not for the window.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := g.Wait(ctx, schemaReq()); err == nil {
+		t.Fatal("a 10th request in progress was let through with 5 allowed")
+	}
+	for i := 0; i < 5; i++ {
+		g.Observe(schemaReq(), answer(http.StatusOK, 600, 490, reset, clock.now()))
+	}
+	if err := g.Wait(context.Background(), schemaReq()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -14,12 +14,13 @@ func (e *Emulator) ctlStats(w http.ResponseWriter, r *http.Request) {
 
 // Stats is the body of GET /__emulator/stats.
 type Stats struct {
-	Total     int            `json:"total"`
-	Throttled int            `json:"throttled"`
-	Faults    int            `json:"faults"`
-	Dropped   int            `json:"dropped"`
-	Deletes   int            `json:"deletes"`
-	ByRoute   map[string]int `json:"by_route"`
+	Total                int            `json:"total"`
+	Throttled            int            `json:"throttled"`             // 429s, both kinds
+	ThrottledConcurrency int            `json:"throttled_concurrency"` // the part of Throttled over the concurrency cap
+	Faults               int            `json:"faults"`
+	Dropped              int            `json:"dropped"`
+	Deletes              int            `json:"deletes"`
+	ByRoute              map[string]int `json:"by_route"`
 }
 
 func (e *Emulator) statsLocked() Stats {
@@ -27,7 +28,7 @@ func (e *Emulator) statsLocked() Stats {
 	for k, v := range e.stats.byRoute {
 		by[k] = v
 	}
-	return Stats{Total: e.stats.total, Throttled: e.stats.throttled, Faults: e.stats.faults,
+	return Stats{Total: e.stats.total, Throttled: e.stats.throttled, ThrottledConcurrency: e.stats.concurrencyThrottled, Faults: e.stats.faults,
 		Dropped: e.stats.dropped, Deletes: e.stats.deletes, ByRoute: by}
 }
 
@@ -129,6 +130,7 @@ type faultsBody struct {
 	Latency          *string      `json:"latency,omitempty"`
 	FaultRate        *float64     `json:"fault_rate,omitempty"`
 	RateLimit        *int         `json:"rate_limit,omitempty"`
+	RateProfile      *string      `json:"rate_profile,omitempty"`
 	ConsistencyDelay *string      `json:"consistency_delay,omitempty"`
 	CleanupDelay     *string      `json:"cleanup_delay,omitempty"`
 	LostUpdateWindow *string      `json:"lost_update_window,omitempty"`
@@ -145,7 +147,7 @@ func (e *Emulator) faultsLocked() faultsBody {
 		rules = []faultRule{}
 	}
 	return faultsBody{
-		Latency: str(k.latency), FaultRate: &k.faultRate, RateLimit: &k.rateLimit,
+		Latency: str(k.latency), FaultRate: &k.faultRate, RateLimit: &k.rateLimit, RateProfile: &k.rateProfile,
 		ConsistencyDelay: str(k.consistencyDelay), CleanupDelay: str(k.cleanupDelay),
 		LostUpdateWindow: str(k.lostUpdateWindow), OmitMaster: &k.omitMaster,
 		RefuseDontPush: &k.refuseDontPushFromSource, Rules: &rules,
@@ -200,6 +202,12 @@ func (e *Emulator) ctlPutFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.RefuseDontPush != nil {
 		k.refuseDontPushFromSource = *body.RefuseDontPush
+	}
+	if body.RateProfile != nil {
+		k.rateProfile = *body.RateProfile
+	}
+	if err := checkRateKnobs(k.rateProfile, k.rateLimit); err != nil && k.rateLimit >= 0 && (body.RateLimit != nil || body.RateProfile != nil) {
+		causes = append(causes, err.Error()+".")
 	}
 	if body.Rules != nil {
 		for _, rule := range *body.Rules {

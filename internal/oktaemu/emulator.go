@@ -7,13 +7,15 @@
 // Control API (not Okta; same SSWS token; never counted, rate-limited, delayed or faulted; absent with
 // Options.NoControl):
 //
-//	GET  /__emulator/stats                         {"total","throttled","faults","dropped","deletes","by_route"}
+//	GET  /__emulator/stats                         {"total","throttled","throttled_concurrency","faults",
+//	                                                "dropped","deletes","by_route"}
 //	POST /__emulator/stats/reset
 //	PUT  /__emulator/apps/{appId}/profile-sourcing {"enabled": true, "deactivation_action": "NONE"}
 //	POST /__emulator/apps/{appId}/import           recompute app users from SCIM records, apply PUSH mappings
 //	DELETE /__emulator/apps/{appId}                delete the app (console action), its schema and mappings
 //	GET  /__emulator/faults                        current knobs and live rules
 //	PUT  /__emulator/faults                        {"latency": "50ms", "fault_rate": 0.1, "rate_limit": 60,
+//	                                                "rate_profile": "okta-smallest",
 //	                                                "consistency_delay": "1s", "cleanup_delay": "5s",
 //	                                                "lost_update_window": "200ms", "omit_master": true,
 //	                                                "refuse_dont_push_from_source": true,
@@ -22,7 +24,8 @@
 //	                                                "after_commit": true}]}  (keys left out keep their value)
 //	PUT  /__emulator/oauth-clients/{clientId}      {"public_key_pem": "...", "scopes": ["okta.schemas.manage"]}
 //
-// Seeds: "demo" (see the Demo* constants), "empty" (the default user type only), or a JSON file in the
+// Seeds: "demo" (see the Demo* constants), "empty" (the default user type only), "scale:N" (N users
+// assigned to Dialpad, seed_scale.go), or a JSON file in the
 // seedFile format (user_attributes, users, apps with attributes, users+scim, mappings_to_okta/_from_okta).
 package oktaemu
 
@@ -32,7 +35,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +45,7 @@ type Options struct {
 	// Token is the API token accepted as "Authorization: SSWS <token>" (and required by the control API).
 	// Empty means "emulator-token".
 	Token string
-	// Seed is "demo" (the default when empty), "empty", or the path of a JSON seed file.
+	// Seed is "demo" (the default when empty), "empty", "scale:N", or the path of a JSON seed file.
 	Seed string
 	// Latency is added to every API call.
 	Latency time.Duration
@@ -56,7 +58,8 @@ type Options struct {
 	LostUpdateWindow time.Duration
 	// FaultRate is the probability (0..1) that an API call answers 500 or 503.
 	FaultRate float64
-	// RateLimit is the number of requests per minute per Okta rate-limit bucket; 0 is unlimited.
+	// RateLimit is the number of requests per minute of every Okta rate-limit bucket alike; 0 is
+	// unlimited. Exclusive with RateProfile.
 	RateLimit int
 	// OmitMaster answers user schema properties without `master`, as some real orgs do (recordings
 	// from 2026 where a posted PROFILE_MASTER comes back without it). The stored source priority is
@@ -67,6 +70,9 @@ type Options struct {
 	// terraform-provider-okta #807 did; other evidence (the ProfileMapping_crud recording) accepts
 	// DONT_PUSH from a source that is not profile mastering, so orgs may differ.
 	RefuseDontPushFromSource bool
+	// RateProfile sets each bucket's per-minute limit and the concurrency cap as Okta documents them
+	// for a plan: "okta-smallest" or "okta-largest" (RateProfiles); empty means none.
+	RateProfile string
 	// NoControl starts the emulator without the /__emulator/ control API.
 	NoControl bool
 }
@@ -85,6 +91,7 @@ type knobs struct {
 	omitMaster       bool
 	// refuseDontPushFromSource: see Options.RefuseDontPushFromSource.
 	refuseDontPushFromSource bool
+	rateProfile              string
 }
 
 // Emulator is an in-memory Okta org. It is safe for concurrent use.
@@ -108,6 +115,8 @@ type Emulator struct {
 	rules   []faultRule
 	buckets map[string]*bucket
 	rnd     *rand.Rand
+	// inflight counts API requests being served (for the concurrency cap).
+	inflight int
 }
 
 // New builds an emulator seeded as opts.Seed says.
@@ -115,8 +124,8 @@ func New(opts Options) (*Emulator, error) {
 	if opts.FaultRate < 0 || opts.FaultRate > 1 {
 		return nil, fmt.Errorf("fault rate %v is outside 0..1", opts.FaultRate)
 	}
-	if opts.RateLimit < 0 {
-		return nil, fmt.Errorf("rate limit %d is negative", opts.RateLimit)
+	if err := checkRateKnobs(opts.RateProfile, opts.RateLimit); err != nil {
+		return nil, err
 	}
 	for _, d := range []time.Duration{opts.Latency, opts.ConsistencyDelay, opts.CleanupDelay, opts.LostUpdateWindow} {
 		if d < 0 {
@@ -136,6 +145,7 @@ func New(opts Options) (*Emulator, error) {
 			rateLimit:                opts.RateLimit,
 			omitMaster:               opts.OmitMaster,
 			refuseDontPushFromSource: opts.RefuseDontPushFromSource,
+			rateProfile:              opts.RateProfile,
 		},
 		buckets: map[string]*bucket{},
 		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x0c7a)),
@@ -152,6 +162,13 @@ func New(opts Options) (*Emulator, error) {
 	case "empty":
 		e.org, err = emptyOrg()
 	default:
+		if n, ok, perr := parseScaleSeed(opts.Seed); ok {
+			if perr != nil {
+				return nil, perr
+			}
+			e.org, err = scaleOrg(n)
+			break
+		}
 		e.org, err = fileOrg(opts.Seed)
 	}
 	if err != nil {
@@ -272,7 +289,23 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	k := e.knobs
 	e.stats.total++
 	e.stats.byRoute[statRoute]++
+	e.inflight++
+	overCap := k.concurrencyLimit() > 0 && e.inflight > k.concurrencyLimit()
+	if overCap {
+		e.stats.throttled++
+		e.stats.concurrencyThrottled++
+	}
 	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.inflight--
+		e.mu.Unlock()
+	}()
+	if overCap {
+		concurrencyRejected(time.Now()).setHeaders(w.Header())
+		e.writeError(w, errRateLimited())
+		return
+	}
 
 	if k.latency > 0 {
 		if err := sleepCtx(r.Context(), k.latency); err != nil {
@@ -281,7 +314,8 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.mu.Lock()
-	lim, ok := e.takeRate(bucketFor(r.Method, r.URL.Path), k.rateLimit)
+	name := bucketFor(r.Method, r.URL.Path)
+	lim, ok := e.takeRate(name, k.bucketLimit(name))
 	if !ok {
 		e.stats.throttled++
 	}
@@ -419,78 +453,11 @@ func (e *Emulator) randID(n int) string {
 	return string(b)
 }
 
-// --- rate limits ---
-
-// bucket is a fixed one-minute window, as Okta's X-Rate-Limit-Reset describes it.
-type bucket struct {
-	start time.Time
-	used  int
-}
-
-type rateState struct {
-	limit, remaining int
-	reset            time.Time
-}
-
-// unlimitedReported is the limit advertised when rate limiting is off, so that clients which pace
-// themselves on X-Rate-Limit-Remaining never wait.
-const unlimitedReported = 100000
-
-func (l rateState) setHeaders(h http.Header) {
-	h.Set("X-Rate-Limit-Limit", strconv.Itoa(l.limit))
-	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(l.remaining))
-	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(l.reset.Unix(), 10))
-}
-
-// takeRate consumes one request from a bucket. Callers hold e.mu.
-func (e *Emulator) takeRate(name string, limit int) (rateState, bool) {
-	now := time.Now()
-	b := e.buckets[name]
-	if b == nil || now.Sub(b.start) >= time.Minute {
-		b = &bucket{start: now}
-		e.buckets[name] = b
-	}
-	reset := b.start.Add(time.Minute)
-	if reset.Nanosecond() != 0 {
-		reset = reset.Truncate(time.Second).Add(time.Second)
-	}
-	lim := limit
-	if lim == 0 {
-		lim = unlimitedReported
-	}
-	if limit > 0 && b.used >= limit {
-		return rateState{limit: lim, remaining: 0, reset: reset}, false
-	}
-	b.used++
-	return rateState{limit: lim, remaining: max(lim-b.used, 0), reset: reset}, true
-}
-
-// bucketFor names the Okta rate-limit bucket of a call, following Okta's management rate-limit table
-// (developer.okta.com/docs/reference/rl-global-mgmt): /api/v1/apps/{id} alone; every other /api/v1/apps
-// call together; GET/POST /api/v1/users; GET /api/v1/users/{idOrLogin}; writes to /api/v1/users/{id};
-// and "most other API actions" (schemas, user types, mappings) sharing the /api/v1 bucket.
-func bucketFor(method, path string) string {
-	switch {
-	case strings.HasPrefix(path, "/oauth2/"):
-		return "/oauth2/v1/token"
-	case strings.HasPrefix(path, "/api/v1/apps/") && !strings.Contains(strings.TrimPrefix(path, "/api/v1/apps/"), "/"):
-		return "/api/v1/apps/{id}"
-	case path == "/api/v1/apps" || strings.HasPrefix(path, "/api/v1/apps/"):
-		return "/api/v1/apps"
-	case path == "/api/v1/users":
-		return "/api/v1/users"
-	case strings.HasPrefix(path, "/api/v1/users/") && method == http.MethodGet:
-		return "GET /api/v1/users/{idOrLogin}"
-	case strings.HasPrefix(path, "/api/v1/users/"):
-		return "/api/v1/users/{id}"
-	}
-	return "/api/v1"
-}
-
 // --- stats ---
 
 type stats struct {
 	total, throttled, faults, dropped, deletes int
+	concurrencyThrottled                       int // the part of throttled over the concurrency cap
 	byRoute                                    map[string]int
 }
 

@@ -258,13 +258,13 @@ func TestStats(t *testing.T) {
 	if s.ByRoute["GET /api/v1/meta/schemas/user/{id}"] != 2 || s.ByRoute["POST /api/v1/meta/schemas/user/{id}"] != 2 || s.ByRoute["GET /api/v1/apps"] != 1 {
 		t.Fatalf("by_route %v", s.ByRoute)
 	}
-	// The body has exactly issue 2's fields.
+	// The body has exactly issue 2's fields, plus the concurrency-cap share of throttled.
 	var keys []string
 	for k := range te.mustDo(200, "GET", "/__emulator/stats", nil).obj(t) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if want := []string{"by_route", "deletes", "dropped", "faults", "throttled", "total"}; !slices.Equal(keys, want) {
+	if want := []string{"by_route", "deletes", "dropped", "faults", "throttled", "throttled_concurrency", "total"}; !slices.Equal(keys, want) {
 		t.Fatalf("stats fields %v, want %v", keys, want)
 	}
 	te.mustDo(204, "POST", "/__emulator/stats/reset", nil)

@@ -272,8 +272,16 @@ func (e *Emulator) listAppUsers(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	// expand=user embeds each user (_embedded.user), as Okta's List all assigned users documents.
+	expand := r.URL.Query().Get("expand") == "user"
 	writePage(e, w, r, a.assigned, func(id string) string { return id }, 50, 500,
-		func(id string) any { return e.renderAppUser(r, a, id, a.appUsers[id]) })
+		func(id string) any {
+			au := e.renderAppUser(r, a, id, a.appUsers[id])
+			if u := e.org.usersByID[id]; expand && u != nil {
+				au["_embedded"] = map[string]any{"user": e.renderUser(r, u)}
+			}
+			return au
+		})
 }
 
 func (e *Emulator) getAppUser(w http.ResponseWriter, r *http.Request) {

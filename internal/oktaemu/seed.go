@@ -352,34 +352,10 @@ func demoPhoneNumbers(i int) ([]any, []string) {
 func demoOrg() (*org, error) {
 	b := newOrgBuilder()
 	o := b.o
-	for name, p := range map[string]prop{
-		DemoUserAttrBadgeNumber:  {"title": "Badge number", "type": "string", "maxLength": 20.0},
-		DemoUserAttrPronouns:     {"title": "Pronouns", "type": "string", "master": map[string]any{"type": "OKTA"}, "permissions": []any{map[string]any{"principal": "SELF", "action": "READ_WRITE"}}},
-		DemoUserAttrWorkLocation: {"title": "Work location", "type": "string", "enum": []any{"San Francisco", "Vancouver", "London", "Kitchener", "Austin"}},
-	} {
-		if err := b.addAttribute(o.userSchema("default"), name, p); err != nil {
-			return nil, err
-		}
-	}
-
-	hr, err := b.addApp(appSpec{id: DemoHRAppID, name: DemoHRAppName, label: DemoHRAppLabel, provisioning: true, profileSource: true,
-		base: append(append([]appBaseProperty(nil), scimBaseProperties...),
-			appBaseProperty{name: "department", title: "Department", externalName: "department", externalNamespace: scimEnterpriseNamespace}),
-		custom: map[string]prop{DemoHRAttrBadgeNumber: {"title": "Badge number", "type": "string", "externalName": "badgeNumber", "externalNamespace": scimCoreNamespace}},
-	})
-	if err != nil {
+	if err := b.addDemoUserAttributes(); err != nil {
 		return nil, err
 	}
-	dp, err := b.addApp(appSpec{id: DemoDialpadAppID, name: DemoDialpadAppName, label: DemoDialpadAppLabel, provisioning: true,
-		base: scimBaseProperties,
-		custom: map[string]prop{DemoDialpadAttrDepartment: {"title": "Department", "type": "string",
-			"externalName": "department", "externalNamespace": scimEnterpriseNamespace}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	meet, err := b.addApp(appSpec{id: DemoMeetingsAppID, name: DemoMeetingsAppName, label: DemoMeetingsAppLabel,
-		base: []appBaseProperty{{name: "userName", title: "Username", required: true}}})
+	hr, dp, meet, err := b.addDemoApps()
 	if err != nil {
 		return nil, err
 	}
@@ -453,6 +429,56 @@ func demoOrg() (*org, error) {
 		}
 	}
 
+	if err := b.setDemoMappings(); err != nil {
+		return nil, err
+	}
+	b.provisionAppUsers()
+	return o, nil
+}
+
+// addDemoUserAttributes adds the demo seed's custom attributes of the default user schema.
+func (b *orgBuilder) addDemoUserAttributes() error {
+	for name, p := range map[string]prop{
+		DemoUserAttrBadgeNumber:  {"title": "Badge number", "type": "string", "maxLength": 20.0},
+		DemoUserAttrPronouns:     {"title": "Pronouns", "type": "string", "master": map[string]any{"type": "OKTA"}, "permissions": []any{map[string]any{"principal": "SELF", "action": "READ_WRITE"}}},
+		DemoUserAttrWorkLocation: {"title": "Work location", "type": "string", "enum": []any{"San Francisco", "Vancouver", "London", "Kitchener", "Austin"}},
+	} {
+		if err := b.addAttribute(b.o.userSchema("default"), name, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addDemoApps adds the demo seed's apps: HR (a profile source), Dialpad and Dialpad Meetings.
+func (b *orgBuilder) addDemoApps() (hr, dp, meet *app, err error) {
+	hr, err = b.addApp(appSpec{id: DemoHRAppID, name: DemoHRAppName, label: DemoHRAppLabel, provisioning: true, profileSource: true,
+		base: append(append([]appBaseProperty(nil), scimBaseProperties...),
+			appBaseProperty{name: "department", title: "Department", externalName: "department", externalNamespace: scimEnterpriseNamespace}),
+		custom: map[string]prop{DemoHRAttrBadgeNumber: {"title": "Badge number", "type": "string", "externalName": "badgeNumber", "externalNamespace": scimCoreNamespace}},
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dp, err = b.addApp(appSpec{id: DemoDialpadAppID, name: DemoDialpadAppName, label: DemoDialpadAppLabel, provisioning: true,
+		base: scimBaseProperties,
+		custom: map[string]prop{DemoDialpadAttrDepartment: {"title": "Department", "type": "string",
+			"externalName": "department", "externalNamespace": scimEnterpriseNamespace}},
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	meet, err = b.addApp(appSpec{id: DemoMeetingsAppID, name: DemoMeetingsAppName, label: DemoMeetingsAppLabel,
+		base: []appBaseProperty{{name: "userName", title: "Username", required: true}}})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+
+	return hr, dp, meet, nil
+}
+
+// setDemoMappings sets the demo seed's profile mappings of those apps.
+func (b *orgBuilder) setDemoMappings() error {
 	ut := DemoDefaultUserTypeID
 	steps := []struct {
 		src, tgt string
@@ -482,11 +508,10 @@ func demoOrg() (*org, error) {
 	}
 	for _, s := range steps {
 		if err := b.setMapping(s.src, s.tgt, s.props); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	b.provisionAppUsers()
-	return o, nil
+	return nil
 }
 
 // provisionAppUsers fills app user profiles from the Okta->app mappings, as Okta does on assignment.

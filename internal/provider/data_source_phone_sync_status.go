@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -35,6 +36,7 @@ type phoneSyncStatusModel struct {
 	UsersStale         types.Int64   `tfsdk:"users_stale"`
 	UsersWithoutNumber types.Int64   `tfsdk:"users_without_number"`
 	CoveragePercent    types.Float64 `tfsdk:"coverage_percent"`
+	State              types.String  `tfsdk:"state"`
 	MissingUserIDs     []string      `tfsdk:"missing_user_ids"`
 	MissingLogins      []string      `tfsdk:"missing_logins"`
 	StaleUserIDs       []string      `tfsdk:"stale_user_ids"`
@@ -61,7 +63,13 @@ func (d *phoneSyncStatusDataSource) Schema(_ context.Context, _ datasource.Schem
 		MarkdownDescription: "How far a phone sync has reached the Okta profiles: for every user assigned to the app, " +
 			"the number the app holds (its app user profile) is compared with the value on the user's Okta profile " +
 			"(read from the Okta user, not the app user).\n\n" +
-			"Use a `postcondition` on this data source to fail a pipeline when coverage drops; a `check` block would only warn.",
+			"Use a `postcondition` on this data source to fail a pipeline when coverage drops; a `check` block would only warn. " +
+			"Gate on `state == \"synced\"` (or on `coalesce(coverage_percent, 0)`): before the first Dialpad import no assigned " +
+			"user has a number, `state` is `unknown` and `coverage_percent` is null, and a gate must not pass then. " +
+			"The attribute must exist on the app user schema and on the default Okta user schema (a typo is an error); " +
+			"take `attribute_name` from the sync (resource attribute or module output) so the read waits for the sync to exist.\n\n" +
+			"Cost: the app, the two schemas, and one listing of the app's users with the Okta user embedded (500 a page, " +
+			"in Okta's `/api/v1/apps*` rate-limit bucket); no call per user, and memory bounded by `list_limit`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<app_id>/<attribute_name>`."},
 			"app_id": schema.StringAttribute{
@@ -90,7 +98,12 @@ func (d *phoneSyncStatusDataSource) Schema(_ context.Context, _ datasource.Schem
 			"users_without_number": count("Assigned users whose app user profile holds no number (nothing to sync)."),
 			"coverage_percent": schema.Float64Attribute{
 				Computed:            true,
-				MarkdownDescription: "`users_synced` / `users_with_number` in percent; 100 when no assigned user has a number.",
+				MarkdownDescription: "`users_synced` / `users_with_number` in percent; null when no assigned user has a number (`state = \"unknown\"`).",
+			},
+			"state": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`synced` (every assigned user with a number has it on their Okta profile), `incomplete` " +
+					"(some are missing or stale) or `unknown` (no assigned user has a number yet, e.g. before the first Dialpad import).",
 			},
 			"missing_user_ids": ids("Okta ids of users counted in `users_missing` (at most `list_limit`)."),
 			"missing_logins":   ids("Logins of the same users, in the same order."),
@@ -124,7 +137,12 @@ func (d *phoneSyncStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	st, err := d.client.PhoneSyncStatus(ctx, m.AppID.ValueString(), m.AttributeName.ValueString(), int(m.ListLimit.ValueInt64()))
 	if err != nil {
 		detail := fmt.Sprintf("Reading the users of app %q and their Okta profiles failed: %s", m.AppID.ValueString(), err)
-		if okta.IsNotFound(err) {
+		var missing *okta.AttributeMissingError
+		switch {
+		case errors.As(err, &missing):
+			detail = fmt.Sprintf("The %s. Check attribute_name for a typo, or take it from the phone sync "+
+				"(dialpad_okta_phone_sync.<name>.attribute_name or the module's output) so this read waits until the sync exists.", missing)
+		case okta.IsNotFound(err):
 			detail = fmt.Sprintf("There is no Okta app with id %q. Check app_id (the dialpad_okta_app data source looks an app up by label).", m.AppID.ValueString())
 		}
 		resp.Diagnostics.AddError("Cannot read the Okta phone sync status", detail)
@@ -138,7 +156,11 @@ func (d *phoneSyncStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	m.UsersMissing = types.Int64Value(int64(st.Missing))
 	m.UsersStale = types.Int64Value(int64(st.Stale))
 	m.UsersWithoutNumber = types.Int64Value(int64(st.WithoutNumber))
-	m.CoveragePercent = types.Float64Value(st.CoveragePercent())
+	m.CoveragePercent = types.Float64Null()
+	if pct, ok := st.CoveragePercent(); ok {
+		m.CoveragePercent = types.Float64Value(pct)
+	}
+	m.State = types.StringValue(st.State())
 	m.MissingUserIDs, m.MissingLogins = splitRefs(st.MissingUsers)
 	m.StaleUserIDs, m.StaleLogins = splitRefs(st.StaleUsers)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -27,12 +27,21 @@ data "dialpad_okta_phone_sync_status" "test" {
 `, dsExtra))
 }
 
-// The documented pipeline guard: a postcondition fails the run when coverage drops.
+// The documented pipeline gates, as written in the data source's example (statusPostcondition)
+// and in the module README (statusStateGate).
 const statusPostcondition = `
   lifecycle {
     postcondition {
-      condition     = self.coverage_percent >= 99
-      error_message = "Only ${self.coverage_percent}% of Dialpad users have their number in Okta: ${self.users_missing} missing (${join(", ", self.missing_logins)})."
+      condition     = coalesce(self.coverage_percent, 0) >= 99
+      error_message = "Phone sync ${self.state}: ${self.users_synced} of ${self.users_with_number} Dialpad users have their number in Okta; ${self.users_missing} missing (${join(", ", self.missing_logins)}), ${self.users_stale} stale (${join(", ", self.stale_logins)})."
+    }
+  }`
+
+const statusStateGate = `
+  lifecycle {
+    postcondition {
+      condition     = self.state == "synced"
+      error_message = "Phone sync ${self.state}: ${self.users_synced} of ${self.users_with_number} synced; missing: ${join(", ", self.missing_logins)}"
     }
   }`
 
@@ -54,7 +63,15 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
 		Steps: []resource.TestStep{
 			// Not pushed: after the app's import the app holds the numbers but no Okta profile has one.
-			{Config: statusConfig(emu, name, notPushed, "list_limit = 5")},
+			{
+				// Before the import no assigned user has a number: unknown, not 100%.
+				Config: statusConfig(emu, name, notPushed, "list_limit = 5"),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(statusAddr, "users_with_number", "0"),
+					resource.TestCheckResourceAttr(statusAddr, "state", "unknown"),
+					resource.TestCheckNoResourceAttr(statusAddr, "coverage_percent"),
+				),
+			},
 			{
 				PreConfig: func() { emu.Import(t, fx.AppID) },
 				Config:    statusConfig(emu, name, notPushed, "list_limit = 5"),
@@ -67,6 +84,7 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 					resource.TestCheckResourceAttr(statusAddr, "users_missing", "40"),
 					resource.TestCheckResourceAttr(statusAddr, "users_stale", "0"),
 					resource.TestCheckResourceAttr(statusAddr, "coverage_percent", "0"),
+					resource.TestCheckResourceAttr(statusAddr, "state", "incomplete"),
 					// The lists are bounded by list_limit; the counts are not.
 					resource.TestCheckResourceAttr(statusAddr, "missing_user_ids.#", "5"),
 					resource.TestCheckResourceAttr(statusAddr, "missing_logins.#", "5"),
@@ -76,7 +94,7 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 			{
 				// The documented postcondition fails the run, naming the missing users.
 				Config:      statusConfig(emu, name, notPushed, statusPostcondition),
-				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*Only 0% of Dialpad users have their number in Okta: 40 missing\s+\(.*@example\.com`),
+				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*Phone\s+sync\s+incomplete:\s+0\s+of\s+40\s+Dialpad\s+users\s+have\s+their\s+number\s+in\s+Okta;\s+40\s+missing\s+\(.*@example\.com`),
 			},
 			{
 				// Pushed and applied to existing users: every number is on its Okta profile, the guard passes.
@@ -85,6 +103,7 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 					resource.TestCheckResourceAttr(statusAddr, "users_synced", "40"),
 					resource.TestCheckResourceAttr(statusAddr, "users_missing", "0"),
 					resource.TestCheckResourceAttr(statusAddr, "coverage_percent", "100"),
+					resource.TestCheckResourceAttr(statusAddr, "state", "synced"),
 					resource.TestCheckResourceAttr(statusAddr, "missing_user_ids.#", "0"),
 				),
 			},
@@ -101,6 +120,54 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 					resource.TestCheckResourceAttr(statusAddr, "stale_user_ids.#", "20"),
 					resource.TestMatchResourceAttr(statusAddr, "stale_logins.19", regexp.MustCompile(`@example\.com$`)),
 				),
+			},
+		},
+	})
+}
+
+// Each documented gate fails before the first Dialpad import (nothing synced is not a pass), passes
+// after it, and a misspelt attribute_name is an error rather than "0/0 synced".
+func TestAccPhoneSyncStatus_gates(t *testing.T) {
+	acctest.RequireEmulator(t, "the import simulation decides when users have their number")
+	emu := acctest.NewEmulator(t)
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	name := emu.RandomName("Phone")
+	pushed := []string{"apply_to_existing_users = true"}
+	typo := func(extra string) string {
+		return emu.Config(phoneSyncConfig(fx.AppID, name, pushed...), fmt.Sprintf(`
+data "dialpad_okta_phone_sync_status" "test" {
+  app_id         = dialpad_okta_phone_sync.test.app_id
+  attribute_name = "${dialpad_okta_phone_sync.test.attribute_name}%s"
+}
+`, extra))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return psNoPieces(emu, name) },
+		Steps: []resource.TestStep{
+			{Config: statusConfig(emu, name, pushed, "")},
+			{
+				Config:      statusConfig(emu, name, pushed, statusPostcondition),
+				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*Phone\s+sync\s+unknown:\s+0\s+of\s+0\s`),
+			},
+			{
+				Config:      statusConfig(emu, name, pushed, statusStateGate),
+				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*Phone\s+sync\s+unknown:\s+0\s+of\s+0\s+synced`),
+			},
+			{
+				PreConfig: func() { emu.Import(t, fx.AppID) },
+				Config:    statusConfig(emu, name, pushed, statusPostcondition),
+				Check:     resource.TestCheckResourceAttr(statusAddr, "state", "synced"),
+			},
+			{
+				Config: statusConfig(emu, name, pushed, statusStateGate),
+				Check:  resource.TestCheckResourceAttr(statusAddr, "coverage_percent", "100"),
+			},
+			{
+				Config:      typo("x"),
+				ExpectError: regexp.MustCompile(`(?s)attribute\s+"` + name + `x"\s+is\s+not\s+on\s+the\s+app\s+user\s+schema`),
 			},
 		},
 	})

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,10 +37,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	allowRemote := fs.Bool("allow-remote", false, "allow listening on a non-loopback address")
 	var opts oktaemu.Options
 	fs.StringVar(&opts.Token, "token", oktaemu.DefaultToken, "API token accepted as \"SSWS <token>\"")
-	fs.StringVar(&opts.Seed, "seed", "demo", "org seed: demo, empty, or a JSON seed file path")
+	fs.StringVar(&opts.Seed, "seed", "demo", "org seed: demo, empty, scale:N (N users assigned to Dialpad, e.g. scale:50000), or a JSON seed file path")
 	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every API call")
 	fs.Float64Var(&opts.FaultRate, "fault-rate", 0, "probability (0..1) that an API call answers 500/503")
-	fs.IntVar(&opts.RateLimit, "rate-limit", 0, "requests per minute per Okta rate-limit bucket (0 = unlimited)")
+	fs.IntVar(&opts.RateLimit, "rate-limit", 0, "requests per minute of every Okta rate-limit bucket alike (0 = unlimited); exclusive with -rate-profile")
+	fs.StringVar(&opts.RateProfile, "rate-profile", "", "per-bucket limits and concurrency cap as Okta documents them: "+strings.Join(oktaemu.RateProfiles, " or "))
 	fs.DurationVar(&opts.ConsistencyDelay, "consistency-delay", 0, "schema and mapping writes become visible to GETs only after this")
 	fs.DurationVar(&opts.CleanupDelay, "cleanup-delay", 0, "after an attribute is deleted, re-adding its name fails for this long")
 	fs.DurationVar(&opts.LostUpdateWindow, "lost-update-window", 0, "schema/mapping writes arriving within this of the last applied write to the same object are dropped")
