@@ -185,8 +185,8 @@ func TestAccAttributeMapping_replace(t *testing.T) {
 	})
 }
 
-// Replacing a phone sync on the same app and user type (a new attribute_name) keeps user_type_id
-// and mapping_id in the plan: they cannot change.
+// Moving a phone sync to a new attribute_name on the same app and user type is an in-place update
+// (the sync moves, it is not replaced) whose plan keeps user_type_id and mapping_id: they cannot change.
 func TestAccPhoneSync_replaceKeepsIDs(t *testing.T) {
 	org := acctest.NewOrg(t)
 	fx := org.Fixtures()
@@ -210,7 +210,7 @@ func TestAccPhoneSync_replaceKeepsIDs(t *testing.T) {
 				Config: cfg(second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(phoneSyncAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction(phoneSyncAddr, plancheck.ResourceActionUpdate),
 						expectKept(phoneSyncAddr, "user_type_id", "mapping_id"),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

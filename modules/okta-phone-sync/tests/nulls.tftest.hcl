@@ -59,7 +59,7 @@ run "null_inputs_take_the_defaults" {
     error_message = "null require_profile_sourcing did not become the default."
   }
   assert {
-    condition     = dialpad_okta_user_attribute.this.timeouts.create == null && dialpad_okta_attribute_mapping.this.timeouts.delete == null
+    condition     = dialpad_okta_user_attribute.this.timeouts == null && dialpad_okta_attribute_mapping.this.timeouts == null
     error_message = "null timeouts did not become the default (no timeouts)."
   }
 }
