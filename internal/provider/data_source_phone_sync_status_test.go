@@ -6,12 +6,20 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
 )
 
 const statusAddr = "data.dialpad_okta_phone_sync_status.test"
+
+// statusHas checks one attribute of the status data source in the state after apply.
+func statusHas(attr string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New(attr), value)
+}
 
 // statusConfig is the sync (with extra arguments) plus the status data source, read after the sync
 // is written (depends_on defers the read to apply time when the sync changes), with dsExtra inside.
@@ -66,30 +74,30 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 			{
 				// Before the import no assigned user has a number: unknown, not 100%.
 				Config: statusConfig(emu, name, notPushed, "list_limit = 5"),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(statusAddr, "users_with_number", "0"),
-					resource.TestCheckResourceAttr(statusAddr, "state", "unknown"),
-					resource.TestCheckNoResourceAttr(statusAddr, "coverage_percent"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statusHas("users_with_number", knownvalue.Int64Exact(0)),
+					statusHas("state", knownvalue.StringExact("unknown")),
+					statusHas("coverage_percent", knownvalue.Null()),
+				},
 			},
 			{
 				PreConfig: func() { emu.Import(t, fx.AppID) },
 				Config:    statusConfig(emu, name, notPushed, "list_limit = 5"),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(statusAddr, "id", fx.AppID+"/"+name),
-					resource.TestCheckResourceAttr(statusAddr, "users_assigned", "60"),
-					resource.TestCheckResourceAttr(statusAddr, "users_with_number", "40"),
-					resource.TestCheckResourceAttr(statusAddr, "users_without_number", "20"),
-					resource.TestCheckResourceAttr(statusAddr, "users_synced", "0"),
-					resource.TestCheckResourceAttr(statusAddr, "users_missing", "40"),
-					resource.TestCheckResourceAttr(statusAddr, "users_stale", "0"),
-					resource.TestCheckResourceAttr(statusAddr, "coverage_percent", "0"),
-					resource.TestCheckResourceAttr(statusAddr, "state", "incomplete"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statusHas("id", knownvalue.StringExact(fx.AppID+"/"+name)),
+					statusHas("users_assigned", knownvalue.Int64Exact(60)),
+					statusHas("users_with_number", knownvalue.Int64Exact(40)),
+					statusHas("users_without_number", knownvalue.Int64Exact(20)),
+					statusHas("users_synced", knownvalue.Int64Exact(0)),
+					statusHas("users_missing", knownvalue.Int64Exact(40)),
+					statusHas("users_stale", knownvalue.Int64Exact(0)),
+					statusHas("coverage_percent", knownvalue.Float64Exact(0)),
+					statusHas("state", knownvalue.StringExact("incomplete")),
 					// The lists are bounded by list_limit; the counts are not.
-					resource.TestCheckResourceAttr(statusAddr, "missing_user_ids.#", "5"),
-					resource.TestCheckResourceAttr(statusAddr, "missing_logins.#", "5"),
-					resource.TestMatchResourceAttr(statusAddr, "missing_logins.0", regexp.MustCompile(`@example\.com$`)),
-				),
+					statusHas("missing_user_ids", knownvalue.ListSizeExact(5)),
+					statusHas("missing_logins", knownvalue.ListSizeExact(5)),
+					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("missing_logins").AtSliceIndex(0), knownvalue.StringRegexp(regexp.MustCompile(`@example\.com$`))),
+				},
 			},
 			{
 				// The documented postcondition fails the run, naming the missing users.
@@ -99,13 +107,13 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 			{
 				// Pushed and applied to existing users: every number is on its Okta profile, the guard passes.
 				Config: statusConfig(emu, name, []string{"apply_to_existing_users = true"}, statusPostcondition),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(statusAddr, "users_synced", "40"),
-					resource.TestCheckResourceAttr(statusAddr, "users_missing", "0"),
-					resource.TestCheckResourceAttr(statusAddr, "coverage_percent", "100"),
-					resource.TestCheckResourceAttr(statusAddr, "state", "synced"),
-					resource.TestCheckResourceAttr(statusAddr, "missing_user_ids.#", "0"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statusHas("users_synced", knownvalue.Int64Exact(40)),
+					statusHas("users_missing", knownvalue.Int64Exact(0)),
+					statusHas("coverage_percent", knownvalue.Float64Exact(100)),
+					statusHas("state", knownvalue.StringExact("synced")),
+					statusHas("missing_user_ids", knownvalue.ListSizeExact(0)),
+				},
 			},
 			// The app now reads the mobile number and is no longer pushed: after the next import
 			// the 20 users with a mobile number hold it in the app while Okta keeps the Dialpad one.
@@ -113,13 +121,13 @@ func TestAccPhoneSyncStatus_basic(t *testing.T) {
 			{
 				PreConfig: func() { emu.Import(t, fx.AppID) },
 				Config:    statusConfig(emu, name, append(notPushed, mobileExternal), ""),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(statusAddr, "users_with_number", "20"),
-					resource.TestCheckResourceAttr(statusAddr, "users_stale", "20"),
-					resource.TestCheckResourceAttr(statusAddr, "users_synced", "0"),
-					resource.TestCheckResourceAttr(statusAddr, "stale_user_ids.#", "20"),
-					resource.TestMatchResourceAttr(statusAddr, "stale_logins.19", regexp.MustCompile(`@example\.com$`)),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statusHas("users_with_number", knownvalue.Int64Exact(20)),
+					statusHas("users_stale", knownvalue.Int64Exact(20)),
+					statusHas("users_synced", knownvalue.Int64Exact(0)),
+					statusHas("stale_user_ids", knownvalue.ListSizeExact(20)),
+					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("stale_logins").AtSliceIndex(19), knownvalue.StringRegexp(regexp.MustCompile(`@example\.com$`))),
+				},
 			},
 		},
 	})
@@ -157,13 +165,13 @@ data "dialpad_okta_phone_sync_status" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*Phone\s+sync\s+unknown:\s+0\s+of\s+0\s+synced`),
 			},
 			{
-				PreConfig: func() { emu.Import(t, fx.AppID) },
-				Config:    statusConfig(emu, name, pushed, statusPostcondition),
-				Check:     resource.TestCheckResourceAttr(statusAddr, "state", "synced"),
+				PreConfig:         func() { emu.Import(t, fx.AppID) },
+				Config:            statusConfig(emu, name, pushed, statusPostcondition),
+				ConfigStateChecks: []statecheck.StateCheck{statusHas("state", knownvalue.StringExact("synced"))},
 			},
 			{
-				Config: statusConfig(emu, name, pushed, statusStateGate),
-				Check:  resource.TestCheckResourceAttr(statusAddr, "coverage_percent", "100"),
+				Config:            statusConfig(emu, name, pushed, statusStateGate),
+				ConfigStateChecks: []statecheck.StateCheck{statusHas("coverage_percent", knownvalue.Float64Exact(100))},
 			},
 			{
 				Config:      typo("x"),

@@ -9,9 +9,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
@@ -279,10 +281,12 @@ func TestAccPhoneSync_rename(t *testing.T) {
 		{
 			Config:           org.Config(phoneSyncConfig(fx.AppID, renamed)),
 			ConfigPlanChecks: expectUpdate(phoneSyncAddr),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(phoneSyncAddr, tfjsonpath.New("id"), knownvalue.StringExact(fx.AppID+"/"+renamed)),
+			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				psWhole(org, fx.AppID, fx.UserType, renamed),
 				psGone(org, fx.AppID, fx.UserType, old, false),
-				resource.TestCheckResourceAttr(phoneSyncAddr, "id", fx.AppID+"/"+renamed),
 			),
 		},
 		{Config: org.Config(phoneSyncConfig(fx.AppID, renamed)), ConfigPlanChecks: expectEmpty()},
@@ -353,10 +357,12 @@ func TestAccPhoneSync_userType(t *testing.T) {
 			{
 				Config:           emu.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(typeName))),
 				ConfigPlanChecks: expectUpdate(phoneSyncAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(phoneSyncAddr, tfjsonpath.New("user_type_id"), knownvalue.StringExact(typeID)),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					psWhole(emu, fx.AppID, typeName, name),
 					psGone(emu, fx.AppID, "default", name, true),
-					resource.TestCheckResourceAttr(phoneSyncAddr, "user_type_id", typeID),
 				),
 			},
 			{Config: emu.Config(phoneSyncConfig(fx.AppID, name, "user_type = "+acctest.Quote(typeName))), ConfigPlanChecks: expectEmpty()},

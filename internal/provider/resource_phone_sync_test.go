@@ -269,8 +269,10 @@ func TestAccPhoneSync_update(t *testing.T) {
 				PreConfig:        resetStats,
 				Config:           cfg(`apply_to_existing_users = true`),
 				ConfigPlanChecks: inPlace("apply_to_existing_users"),
-				Check: resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true),
-					resource.TestCheckResourceAttr(phoneSyncAddr, "apply_to_existing_users", "true")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(phoneSyncAddr, tfjsonpath.New("apply_to_existing_users"), knownvalue.Bool(true)),
+				},
+				Check: resource.ComposeTestCheckFunc(noDeletes, psAllPieces(org, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)),
 			},
 			{Config: cfg(`apply_to_existing_users = true`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
