@@ -2,13 +2,8 @@ package acctest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"reflect"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -16,19 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/dialpad/terraform-provider-dialpad/internal/acctest/orgsnap"
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 )
 
-// Snapshot is what "the org is as it was" compares: the custom properties of the user type's
-// schema and of the fixture apps' schemas, and the properties of every mapping from or to those
-// apps. Keys are "schema user/<id>", "schema app/<id>" and "mapping <source>-><target>"; values
-// map a property name to its JSON.
-type Snapshot struct {
-	Taken time.Time
-	Parts map[string]map[string]json.RawMessage
-	// ignore drops names of other tests' objects (live orgs are shared): tfacc* not of this test.
-	prefix string
-}
+// Snapshot is what "the org is as it was" compares (orgsnap.Snapshot): the custom properties of the
+// user type's schema and of the fixture apps' schemas, and the properties of every mapping from or
+// to those apps. Diff ignores other tests' tfacc* objects (live orgs are shared).
+type Snapshot = orgsnap.Snapshot
 
 // Snapshot records the org's relevant state now.
 func (g *org) Snapshot(t testing.TB) *Snapshot {
@@ -41,117 +31,16 @@ func (g *org) Snapshot(t testing.TB) *Snapshot {
 }
 
 func (g *org) snapshot(ctx context.Context) (*Snapshot, error) {
-	s := &Snapshot{Taken: time.Now(), Parts: map[string]map[string]json.RawMessage{}, prefix: g.prefix}
-	c := g.client
-
-	ut, err := c.FindUserType(ctx, g.fixtures.UserType)
-	if err != nil {
-		return nil, fmt.Errorf("user type %q: %w", g.fixtures.UserType, err)
-	}
-	var us schemaJSON
-	if err := c.Raw(ctx, "GET", "/api/v1/meta/schemas/user/"+url.PathEscape(ut.SchemaID), nil, nil, &us); err != nil {
-		return nil, err
-	}
-	s.Parts["schema user/"+ut.SchemaID] = us.Definitions.Custom.Properties
-
-	var apps []string
-	for _, id := range []string{g.fixtures.AppID, g.fixtures.SourceAppID, g.fixtures.NonSourceAppID} {
-		if id != "" && !slices.Contains(apps, id) {
-			apps = append(apps, id)
-		}
-	}
-	seen := map[string]bool{}
-	for _, app := range apps {
-		var as schemaJSON
-		if err := c.Raw(ctx, "GET", "/api/v1/meta/schemas/apps/"+url.PathEscape(app)+"/default", nil, nil, &as); err != nil {
-			return nil, err
-		}
-		s.Parts["schema app/"+app] = as.Definitions.Custom.Properties
-		for _, dir := range []string{"sourceId", "targetId"} {
-			var list []mappingJSON
-			if err := c.Raw(ctx, "GET", "/api/v1/mappings", url.Values{dir: {app}, "limit": {"200"}}, nil, &list); err != nil {
-				return nil, err
-			}
-			for _, m := range list {
-				if seen[m.ID] {
-					continue
-				}
-				seen[m.ID] = true
-				var full mappingJSON
-				if err := c.Raw(ctx, "GET", "/api/v1/mappings/"+url.PathEscape(m.ID), nil, nil, &full); err != nil {
-					return nil, err
-				}
-				s.Parts["mapping "+full.Source.ID+"->"+full.Target.ID] = full.Properties
-			}
-		}
-	}
-	return s, nil
+	return orgsnap.Take(ctx, g.client, orgsnap.Scope{
+		UserType: g.fixtures.UserType,
+		Apps:     []string{g.fixtures.AppID, g.fixtures.SourceAppID, g.fixtures.NonSourceAppID},
+		Ignore:   g.othersObject,
+	})
 }
 
-type schemaJSON struct {
-	Definitions struct {
-		Custom struct {
-			Properties map[string]json.RawMessage `json:"properties"`
-		} `json:"custom"`
-	} `json:"definitions"`
-}
-
-type mappingJSON struct {
-	ID     string `json:"id"`
-	Source struct {
-		ID string `json:"id"`
-	} `json:"source"`
-	Target struct {
-		ID string `json:"id"`
-	} `json:"target"`
-	Properties map[string]json.RawMessage `json:"properties"`
-}
-
-// Diff lists how now differs from s, ignoring other tests' tfacc* objects.
-func (s *Snapshot) Diff(now *Snapshot) []string {
-	var out []string
-	keys := map[string]bool{}
-	for k := range s.Parts {
-		keys[k] = true
-	}
-	for k := range now.Parts {
-		keys[k] = true
-	}
-	for k := range keys {
-		before, after := s.Parts[k], now.Parts[k]
-		names := map[string]bool{}
-		for n := range before {
-			names[n] = true
-		}
-		for n := range after {
-			names[n] = true
-		}
-		for n := range names {
-			if strings.HasPrefix(strings.ToLower(n), "tfacc") && !strings.HasPrefix(n, s.prefix) {
-				continue
-			}
-			b, inB := before[n]
-			a, inA := after[n]
-			switch {
-			case inB && !inA:
-				out = append(out, fmt.Sprintf("%s: %q was removed", k, n))
-			case !inB && inA:
-				out = append(out, fmt.Sprintf("%s: %q was added: %s", k, n, a))
-			case !jsonEqual(b, a):
-				out = append(out, fmt.Sprintf("%s: %q changed from %s to %s", k, n, b, a))
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func jsonEqual(a, b json.RawMessage) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return string(a) == string(b)
-	}
-	return reflect.DeepEqual(x, y)
+// othersObject reports whether a property name is another test's object (tfacc*, not this test's prefix).
+func (g *org) othersObject(name string) bool {
+	return strings.HasPrefix(strings.ToLower(name), "tfacc") && !strings.HasPrefix(name, g.prefix)
 }
 
 // settle is how long CheckUnchanged and CheckDestroy keep polling: the emulator's (and Okta's)

@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dialpad/terraform-provider-dialpad/internal/acctest/orgsnap"
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 	"github.com/dialpad/terraform-provider-dialpad/internal/tools/tfdev"
 )
 
@@ -51,10 +53,10 @@ type demo struct {
 	terraform string
 	workdir   string // copy of examples/phone-sync beside a copy of the module
 	env       []string
-	okta      *oktaAPI
+	okta      *okta.Client
 	step      int
-	app       *app         // the Dialpad app, found by label in the first step
-	before    *orgSnapshot // the org's own attributes and mappings before the first apply
+	app       okta.App          // the Dialpad app, found by label in the first step
+	before    *orgsnap.Snapshot // the org's own attributes and mappings before the first apply
 }
 
 const totalSteps = 11
@@ -103,7 +105,9 @@ func run(ctx context.Context, out io.Writer) (err error) {
 		fmt.Fprintln(out, "\n    emulator stopped")
 	}()
 	d.say("emulator at %s (token %q)", emu.url, emulatorToken)
-	d.okta = newOktaAPI(emu.url, emulatorToken)
+	if d.okta, err = newOktaClient(ctx, emu.url, emulatorToken); err != nil {
+		return err
+	}
 	d.env = tfdev.CleanEnv(filepath.Join(tmp, "terraform.rc"), "OKTA_ORG_URL="+emu.url, "OKTA_API_TOKEN="+emulatorToken)
 
 	steps := []func(context.Context) error{
@@ -168,25 +172,23 @@ func (d *demo) build(ctx context.Context) error {
 
 func (d *demo) showSeed(ctx context.Context) error {
 	d.begin("the org before: the Dialpad app, its users, the org's own attributes and mappings")
-	app, err := d.okta.findAppByLabel(ctx, appLabel)
+	app, err := findApp(ctx, d.okta, appLabel)
 	if err != nil {
 		return err
 	}
-	users, err := d.okta.appUsers(ctx, app.ID)
+	users, err := d.okta.ListAppUsers(ctx, app.ID)
 	if err != nil {
 		return err
 	}
-	d.say("app %q: id %s, name %s, status %s, profile source: %v", app.Label, app.ID, app.Name, app.Status, app.profileSource())
+	d.say("app %q: id %s, name %s, status %s, profile source: %v", app.Label, app.ID, app.Name, app.Status, app.ProfileSourcingEnabled)
 	d.say("users assigned to %s: %d", app.Label, len(users))
-	snap, err := d.okta.snapshot(ctx, app.ID)
+	snap, err := snapshot(ctx, d.okta)
 	if err != nil {
 		return err
 	}
 	d.before, d.app = snap, app
-	d.say("Okta user profile custom attributes: %s", strings.Join(snap.userAttrNames(), ", "))
-	d.say("Dialpad app user profile custom attributes: %s", orNone(snap.appAttrNames()))
-	d.say("profile mappings: %d (%s)", len(snap.Mappings), strings.Join(snap.mappingSummary(), "; "))
-	if _, ok := snap.UserAttrs[attribute]; ok {
+	d.showObjects(snap)
+	if _, ok := snap.UserSchema()[attribute]; ok {
 		return fmt.Errorf("the seed already has %s", attribute)
 	}
 	return nil
@@ -198,15 +200,15 @@ func (d *demo) adminStep(ctx context.Context) error {
 	d.say("  Applications > Dialpad > Provisioning > To Okta > Profile & Lifecycle Sourcing >")
 	d.say(`  check "Allow Dialpad to source Okta users", deactivation action "Do Nothing", Save.`)
 	d.say("Here the emulator's control API plays the admin: PUT /__emulator/apps/%s/profile-sourcing", d.app.ID)
-	if err := d.okta.control(ctx, "PUT", "/__emulator/apps/"+d.app.ID+"/profile-sourcing",
+	if err := control(ctx, d.okta, "PUT", "/__emulator/apps/"+d.app.ID+"/profile-sourcing",
 		map[string]any{"enabled": true, "deactivation_action": "NONE"}); err != nil {
 		return err
 	}
-	a, err := d.okta.app(ctx, d.app.ID)
+	a, err := d.okta.FindApp(ctx, d.app.ID)
 	if err != nil {
 		return err
 	}
-	if !a.profileSource() {
+	if !a.ProfileSourcingEnabled {
 		return fmt.Errorf("app %s is still not a profile source (features %v)", a.ID, a.Features)
 	}
 	d.say("app %s is now a profile source (features: %s)", a.ID, strings.Join(a.Features, ", "))
@@ -227,12 +229,12 @@ func (d *demo) apply(ctx context.Context) error {
 func (d *demo) importUsers(ctx context.Context) error {
 	d.begin("the Dialpad app imports its users into Okta (what Dialpad's provisioning does)")
 	d.say("POST /__emulator/apps/%s/import", d.app.ID)
-	return d.okta.control(ctx, "POST", "/__emulator/apps/"+d.app.ID+"/import", nil)
+	return control(ctx, d.okta, "POST", "/__emulator/apps/"+d.app.ID+"/import", nil)
 }
 
 func (d *demo) showUsers(ctx context.Context) error {
 	d.begin("every user assigned to Dialpad, with the number on their Okta profile")
-	rows, err := d.okta.syncTable(ctx, d.app.ID, attribute)
+	rows, err := syncTable(ctx, d.okta, d.app.ID, attribute)
 	if err != nil {
 		return err
 	}
@@ -269,11 +271,11 @@ func (d *demo) drift(ctx context.Context) error {
 		return err
 	}
 	d.say(`POST /api/v1/meta/schemas/user/default: %s title -> "Phone (edited in Okta)"`, attribute)
-	if err := d.okta.setUserAttributeTitle(ctx, attribute, "Phone (edited in Okta)"); err != nil {
+	if err := setUserAttributeTitle(ctx, d.okta, attribute, "Phone (edited in Okta)"); err != nil {
 		return err
 	}
 	d.say("POST /api/v1/mappings/%s: %s pushStatus -> DONT_PUSH", mappingID, attribute)
-	if err := d.okta.setMappingPushStatus(ctx, mappingID, attribute, "DONT_PUSH"); err != nil {
+	if err := setMappingPushStatus(ctx, d.okta, mappingID, attribute, "DONT_PUSH"); err != nil {
 		return err
 	}
 	out, err := d.tfExit(ctx, 2, "plan", "-detailed-exitcode")
@@ -309,24 +311,29 @@ func (d *demo) destroy(ctx context.Context) error {
 
 func (d *demo) seedSurvived(ctx context.Context) error {
 	d.begin("the org's own attributes and mappings are still there, exactly as before")
-	after, err := d.okta.snapshot(ctx, d.app.ID)
+	after, err := snapshot(ctx, d.okta)
 	if err != nil {
 		return err
 	}
-	if _, ok := after.UserAttrs[attribute]; ok {
+	if _, ok := after.UserSchema()[attribute]; ok {
 		return fmt.Errorf("%s is still on the Okta user profile after destroy", attribute)
 	}
-	if _, ok := after.AppAttrs[attribute]; ok {
+	if _, ok := after.AppSchema(d.app.ID)[attribute]; ok {
 		return fmt.Errorf("%s is still on the Dialpad app user profile after destroy", attribute)
 	}
-	if diff := d.before.diff(after); diff != "" {
-		return fmt.Errorf("the org's own objects changed:\n%s", diff)
+	if diff := d.before.Diff(after); len(diff) > 0 {
+		return fmt.Errorf("the org's own objects changed:\n%s", formatDiff(diff))
 	}
-	d.say("Okta user profile custom attributes: %s", strings.Join(after.userAttrNames(), ", "))
-	d.say("Dialpad app user profile custom attributes: %s", orNone(after.appAttrNames()))
-	d.say("profile mappings: %d (%s)", len(after.Mappings), strings.Join(after.mappingSummary(), "; "))
+	d.showObjects(after)
 	d.say("identical to the snapshot taken before the first apply; %s is gone from both profiles", attribute)
 	return nil
+}
+
+// showObjects prints the org's own attributes and mappings.
+func (d *demo) showObjects(s *orgsnap.Snapshot) {
+	d.say("Okta user profile custom attributes: %s", strings.Join(sortedNames(s.UserSchema()), ", "))
+	d.say("Dialpad app user profile custom attributes: %s", orNone(sortedNames(s.AppSchema(d.app.ID))))
+	d.say("profile mappings: %d (%s)", len(s.MappingNames), strings.Join(mappingSummary(s), "; "))
 }
 
 // tf runs terraform in the example, streaming its output indented, and fails on a non-zero exit.
