@@ -105,13 +105,18 @@ type Faults struct {
 
 // FaultRule is a targeted fault: the next Count calls of Method Route answer Status (after
 // applying the write when AfterCommit). Route is the emulator's route pattern, e.g.
-// "/api/v1/mappings/{id}".
+// "/api/v1/mappings/{id}", or a concrete path.
+//
+// With LostUpdate (and no Status) the next Count schema or mapping writes matching Route lose to
+// a simulated overlapping writer instead: answered 200 with the change, which is gone from the next
+// read (a created property missing, a deleted one back); each counts in Stats.Dropped.
 type FaultRule struct {
 	Method      string `json:"method"`
 	Route       string `json:"route"`
-	Status      int    `json:"status"`
+	Status      int    `json:"status,omitempty"`
 	Count       int    `json:"count"`
 	AfterCommit bool   `json:"after_commit,omitempty"`
+	LostUpdate  bool   `json:"lost_update,omitempty"`
 }
 
 // Ptr returns a pointer to v (for Faults fields).
@@ -153,6 +158,23 @@ func (f Faults) body() map[string]any {
 func (e *Emulator) SetFaults(t testing.TB, f Faults) {
 	t.Helper()
 	e.control(t, "PUT", "/__emulator/faults", f.body(), nil)
+}
+
+// CheckRulesSpent is a TestCheckFunc: every fault rule set has fired its Count times (the emulator
+// drops a rule once spent), so what a test injected did happen.
+func (e *Emulator) CheckRulesSpent() func(*terraform.State) error {
+	return func(*terraform.State) error {
+		var out struct {
+			Rules []FaultRule `json:"rules"`
+		}
+		if err := e.doControl("GET", "/__emulator/faults", nil, &out); err != nil {
+			return err
+		}
+		if len(out.Rules) > 0 {
+			return fmt.Errorf("fault rules still armed, so not everything injected happened: %+v", out.Rules)
+		}
+		return nil
+	}
 }
 
 // RegisterOAuthClient registers an OAuth service app with a fresh RSA key pair and returns the

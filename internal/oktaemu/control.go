@@ -211,7 +211,7 @@ func (e *Emulator) ctlPutFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.Rules != nil {
 		for _, rule := range *body.Rules {
-			if err := validateRule(rule); err != nil {
+			if err := validateRule(rule, e.api); err != nil {
 				causes = append(causes, err.Error())
 			}
 		}

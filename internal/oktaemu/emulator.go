@@ -21,8 +21,19 @@
 //	                                                "refuse_dont_push_from_source": true,
 //	                                                "rules": [{"method": "POST",
 //	                                                "route": "/api/v1/mappings/{id}", "status": 503, "count": 1,
-//	                                                "after_commit": true}]}  (keys left out keep their value)
+//	                                                "after_commit": true},
+//	                                                {"route": "/api/v1/meta/schemas/user/{id}",
+//	                                                "lost_update": true, "count": 2}]}
+//	                                                (keys left out keep their value)
 //	PUT  /__emulator/oauth-clients/{clientId}      {"public_key_pem": "...", "scopes": ["okta.schemas.manage"]}
+//
+// A fault rule answers the next count calls matching method and route (a route pattern as above, or
+// a concrete path) with status, before the write or, with after_commit, after it. A lost_update rule
+// instead makes the next count schema or mapping POSTs lose to a simulated overlapping writer, as
+// Okta does (see arrivalBase): answered 200 with the change, then the other writer's copy, read just
+// before the write, is committed, so the next read lacks the change (a created property is missing,
+// a deleted one is back); each counts in stats "dropped". Unlike the lost-update window, it does not
+// depend on timing.
 //
 // Seeds: "demo" (see the Demo* constants), "empty" (the default user type only), "scale:N" (N users
 // assigned to Dialpad, seed_scale.go), or a JSON file in the
@@ -35,6 +46,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -339,7 +351,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.mu.Lock()
-	rule := e.matchRule(r.Method, route, r.URL.Path)
+	rule := e.matchRule(r.Method, route, r.URL.Path, false)
 	randomFault := 0
 	if rule == nil && k.faultRate > 0 && e.rnd.Float64() < k.faultRate {
 		randomFault = http.StatusInternalServerError
@@ -469,17 +481,35 @@ func newStats() stats { return stats{byRoute: map[string]int{}} }
 type faultRule struct {
 	Method      string `json:"method,omitempty"`
 	Route       string `json:"route"`
-	Status      int    `json:"status"`
+	Status      int    `json:"status,omitempty"`
 	Count       int    `json:"count"`
 	AfterCommit bool   `json:"after_commit,omitempty"`
+	// LostUpdate makes the next Count matching schema or mapping writes lose to a simulated
+	// overlapping writer: the write is answered 200 with its change in the body, then the other
+	// writer commits the copy it read before the write, so the change is gone from the next read (a
+	// created property missing, a deleted one back). Counted in stats dropped, not faults. Such a
+	// rule has no status and is used up only by a write that would otherwise have committed (a
+	// refused write leaves it armed).
+	LostUpdate bool `json:"lost_update,omitempty"`
 }
 
-// matchRule returns a copy of the first live rule matching the call and consumes one of its uses;
-// spent rules expire. Callers hold e.mu.
-func (e *Emulator) matchRule(method, route, path string) *faultRule {
+// lostUpdateRoutes are the writes a lost_update rule can target: the ones Okta answers 200 and
+// then loses to an overlapping write.
+var lostUpdateRoutes = []string{
+	"POST /api/v1/meta/schemas/user/{id}",
+	"POST /api/v1/meta/schemas/apps/{id}/default",
+	"POST /api/v1/mappings/{id}",
+}
+
+// matchRule returns a copy of the first live rule of the kind asked for (lost_update or not)
+// matching the call and consumes one of its uses; spent rules expire. Callers hold e.mu.
+func (e *Emulator) matchRule(method, route, path string, lostUpdate bool) *faultRule {
 	_, tmpl, _ := strings.Cut(route, " ")
 	for i := range e.rules {
 		r := &e.rules[i]
+		if r.LostUpdate != lostUpdate {
+			continue
+		}
 		if r.Method != "" && !strings.EqualFold(r.Method, method) {
 			continue
 		}
@@ -496,14 +526,50 @@ func (e *Emulator) matchRule(method, route, path string) *faultRule {
 	return nil
 }
 
+// loseThisWrite says whether a lost_update rule takes this write (and consumes one of its uses).
+// The schema and mapping write handlers ask once the write is valid and about to commit. Callers
+// hold e.mu.
+func (e *Emulator) loseThisWrite(r *http.Request) bool {
+	if e.matchRule(r.Method, r.Pattern, r.URL.Path, true) == nil {
+		return false
+	}
+	e.stats.dropped++
+	return true
+}
+
 var errBadRule = errors.New("bad fault rule")
 
-func validateRule(r faultRule) error {
-	if r.Status < 400 || r.Status > 599 {
-		return fmt.Errorf("%w: status %d is not an HTTP error status", errBadRule, r.Status)
-	}
+// validateRule checks a rule of PUT /__emulator/faults; api resolves a lost_update rule's route.
+func validateRule(r faultRule, api *http.ServeMux) error {
 	if r.Count <= 0 {
 		return fmt.Errorf("%w: count must be positive", errBadRule)
 	}
+	if r.LostUpdate {
+		return validateLostUpdateRule(r, api)
+	}
+	if r.Status < 400 || r.Status > 599 {
+		return fmt.Errorf("%w: status %d is not an HTTP error status", errBadRule, r.Status)
+	}
 	return nil
+}
+
+func validateLostUpdateRule(r faultRule, api *http.ServeMux) error {
+	if r.Status != 0 || r.AfterCommit {
+		return fmt.Errorf("%w: a lost_update rule answers 200 and loses the write: leave out status and after_commit", errBadRule)
+	}
+	if r.Method != "" && !strings.EqualFold(r.Method, http.MethodPost) {
+		return fmt.Errorf("%w: a lost_update rule applies to POSTs only", errBadRule)
+	}
+	if r.Route == "" {
+		return nil // any schema or mapping write
+	}
+	probe, err := http.NewRequest(http.MethodPost, r.Route, nil)
+	if err == nil {
+		_, pattern := api.Handler(probe)
+		if slices.Contains(lostUpdateRoutes, pattern) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: a lost_update rule applies to schema and mapping writes only (%s), not %q",
+		errBadRule, strings.Join(lostUpdateRoutes, ", "), r.Route)
 }

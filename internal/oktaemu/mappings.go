@@ -141,6 +141,13 @@ func (e *Emulator) postMapping(w http.ResponseWriter, r *http.Request) {
 		e.writeErrorLocked(w, errValidation("mapping", causes...))
 		return
 	}
+	if e.loseThisWrite(r) {
+		// A lost_update rule: an overlapping writer's copy, read before this write, commits after it.
+		m.doc.put(now, &mappingDoc{props: maps.Clone(m.doc.current().props)})
+		m.lastApplied = now
+		writeJSON(w, http.StatusOK, e.renderMapping(r, m, next, true))
+		return
+	}
 	if e.knobs.lostUpdateWindow > 0 && now.Sub(m.lastApplied) < e.knobs.lostUpdateWindow {
 		e.stats.dropped++
 		writeJSON(w, http.StatusOK, e.renderMapping(r, m, next, true))

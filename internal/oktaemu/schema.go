@@ -80,6 +80,16 @@ func (e *Emulator) postSchema(w http.ResponseWriter, r *http.Request, find func(
 		e.writeErrorLocked(w, apiErr)
 		return
 	}
+	if e.loseThisWrite(r) {
+		// A lost_update rule: another writer read the schema just before this write and commits
+		// its copy just after it, so Okta answers this write 200 and keeps the other one whole.
+		stale := s.doc.current().clone()
+		stale.lastUpdated = now
+		s.doc.put(now, stale)
+		s.lastApplied = now
+		writeJSON(w, http.StatusOK, e.renderSchema(r, s, next))
+		return
+	}
 	if e.knobs.lostUpdateWindow > 0 && now.Sub(s.lastApplied) < e.knobs.lostUpdateWindow {
 		// Okta answers concurrent schema writes with success and keeps only one of them.
 		e.stats.dropped++

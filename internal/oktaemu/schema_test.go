@@ -348,3 +348,95 @@ func TestLostUpdateWindow_runsFromLastAppliedWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultRules_lostUpdate: a lost_update rule makes the next N schema or mapping writes lose to a
+// simulated overlapping writer, independent of timing: each is answered 200 with its change, the
+// next read lacks it (a created property is missing, a deleted one is back), and each counts in
+// stats dropped. A refused write, or a write to another object, leaves the rule armed.
+func TestFaultRules_lostUpdate(t *testing.T) {
+	te := startEmu(t, Options{})
+	user := "/api/v1/meta/schemas/user/default"
+	app := "/api/v1/meta/schemas/apps/" + DemoDialpadAppID + "/default"
+	mapping := "/api/v1/mappings/" + te.mappingID(DemoDefaultUserTypeID, DemoDialpadAppID)
+	te.mustDo(200, "POST", user, addProp("pre", strProp("Pre")))
+	te.mustDo(200, "PUT", "/__emulator/faults", map[string]any{"rules": []any{
+		map[string]any{"method": "POST", "route": "/api/v1/meta/schemas/user/{id}", "lost_update": true, "count": 2},
+		map[string]any{"route": mapping, "lost_update": true, "count": 1},
+	}})
+	userProps := func() map[string]any { return customProps(t, te.mustDo(200, "GET", user, nil).obj(t)) }
+
+	// A create: answered with the property, gone on the next read.
+	got := te.mustDo(200, "POST", user, addProp("made", strProp("Made"))).obj(t)
+	if customProps(t, got)["made"] == nil {
+		t.Fatalf("a lost write must answer the change it was sent: %s", got)
+	}
+	if p := userProps(); p["made"] != nil || p["pre"] == nil {
+		t.Fatalf("after the lost create: made=%v pre=%v, want the property missing and pre kept", p["made"], p["pre"])
+	}
+	// Refused writes and writes to other objects do not use the rule up.
+	wantError(t, te.do("POST", user, addProp("1bad", strProp("Bad"))), 400, "E0000001")
+	te.mustDo(200, "POST", app, addProp("appOnly", strProp("App")))
+	if customProps(t, te.mustDo(200, "GET", app, nil).obj(t))["appOnly"] == nil {
+		t.Fatal("a write to the app schema was lost to a rule for user schemas")
+	}
+	// A delete: answered without the property, which is back on the next read.
+	got = te.mustDo(200, "POST", user, addProp("pre", nil)).obj(t)
+	if _, ok := customProps(t, got)["pre"]; ok {
+		t.Fatalf("a lost delete must answer the property removed: %s", got)
+	}
+	if userProps()["pre"] == nil {
+		t.Fatal("after the lost delete the property must reappear")
+	}
+	// A mapping write: answered with the property, gone on the next read.
+	got = te.mustDo(200, "POST", mapping, mappingProps(map[string]any{"title": map[string]any{"expression": "user.title", "pushStatus": "PUSH"}})).obj(t)
+	if path(t, got, "properties", "title") == nil {
+		t.Fatalf("a lost mapping write must answer the change: %s", got)
+	}
+	if path(t, te.mustDo(200, "GET", mapping, nil).obj(t), "properties", "title") != nil {
+		t.Fatal("a lost mapping write was kept")
+	}
+	if s := te.stats(); s.Dropped != 3 || s.Faults != 0 || s.Deletes != 0 {
+		t.Fatalf("stats %+v, want 3 dropped, no faults, no deletes", s)
+	}
+	if rules := te.mustDo(200, "GET", "/__emulator/faults", nil).obj(t)["rules"].([]any); len(rules) != 0 {
+		t.Fatalf("spent rules remain: %v", rules)
+	}
+
+	// Spent, the rules lose nothing more: the same writes stick.
+	te.mustDo(200, "POST", user, addProp("made", strProp("Made")))
+	te.mustDo(200, "POST", user, addProp("pre", nil))
+	te.mustDo(200, "POST", mapping, mappingProps(map[string]any{"title": map[string]any{"expression": "user.title", "pushStatus": "PUSH"}}))
+	if p := userProps(); p["made"] == nil || p["pre"] != nil {
+		t.Fatalf("after the rules were spent: made=%v pre=%v", p["made"], p["pre"])
+	}
+	if path(t, te.mustDo(200, "GET", mapping, nil).obj(t), "properties", "title") == nil {
+		t.Fatal("a mapping write after the rule was spent was lost")
+	}
+	if s := te.stats(); s.Dropped != 3 || s.Deletes != 1 {
+		t.Fatalf("stats %+v, want still 3 dropped and the one real delete", s)
+	}
+}
+
+func TestFaultRules_lostUpdateValidation(t *testing.T) {
+	te := startEmu(t, Options{})
+	for name, rule := range map[string]map[string]any{
+		"with a status":      {"route": "/api/v1/mappings/{id}", "lost_update": true, "count": 1, "status": 503},
+		"after commit":       {"route": "/api/v1/mappings/{id}", "lost_update": true, "count": 1, "after_commit": true},
+		"not a POST":         {"method": "GET", "route": "/api/v1/mappings/{id}", "lost_update": true, "count": 1},
+		"not a schema write": {"route": "/api/v1/users/{id}", "lost_update": true, "count": 1},
+		"no count":           {"route": "/api/v1/meta/schemas/user/{id}", "lost_update": true},
+	} {
+		causes := wantError(t, te.do("PUT", "/__emulator/faults", map[string]any{"rules": []any{rule}}), 400, "E0000001")
+		if len(causes) != 1 {
+			t.Errorf("%s: causes %q", name, causes)
+		}
+	}
+	// A concrete path and no route at all (any schema or mapping write) are taken.
+	got := te.mustDo(200, "PUT", "/__emulator/faults", map[string]any{"rules": []any{
+		map[string]any{"route": "/api/v1/meta/schemas/apps/" + DemoDialpadAppID + "/default", "lost_update": true, "count": 1},
+		map[string]any{"lost_update": true, "count": 1},
+	}}).obj(t)
+	if rules := got["rules"].([]any); len(rules) != 2 || rules[0].(map[string]any)["lost_update"] != true {
+		t.Fatalf("rules %v", got["rules"])
+	}
+}
