@@ -681,6 +681,53 @@ func TestAccPhoneSync_existing(t *testing.T) {
 // TestAccPhoneSync_harshOrg runs create, update, re-create after destroy (inside the attribute
 // clean-up window) against an org with eventual consistency, lost concurrent writes and random 5xx:
 // every step converges and the plan after it is empty.
+// TestAccPhoneSync_lostWrites: one write to each of the three objects the composite writes (the user
+// schema, the app user schema, the app -> user mapping) loses to an overlapping writer, on create
+// and again on destroy (a deleted property or mapping property reappears). The emulator's
+// lost_update rules make the same writes lost at any machine load; the sync converges both ways.
+func TestAccPhoneSync_lostWrites(t *testing.T) {
+	acctest.RequireEmulator(t, "needs the emulator's lost_update fault rules and stats")
+	emu := acctest.NewEmulator(t)
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	name := emu.RandomName("Phone")
+	snap := emu.Snapshot(t)
+	loseOneEach := func() {
+		emu.ResetStats(t)
+		var rules []acctest.FaultRule
+		for _, route := range []string{"/api/v1/meta/schemas/user/{id}", "/api/v1/meta/schemas/apps/{id}/default", "/api/v1/mappings/{id}"} {
+			rules = append(rules, acctest.FaultRule{Method: "POST", Route: route, LostUpdate: true, Count: 1})
+		}
+		emu.SetFaults(t, acctest.Faults{Rules: rules})
+	}
+	lost := resource.ComposeAggregateTestCheckFunc(
+		emu.CheckRulesSpent(),
+		emu.CheckStats(func(s acctest.Stats) error {
+			if s.Dropped < 3 {
+				return fmt.Errorf("%d writes lost, want at least the 3 injected (stats %+v)", s.Dropped, s)
+			}
+			return nil
+		}),
+	)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:        loseOneEach,
+				Config:           emu.Config(phoneSyncConfig(fx.AppID, name)),
+				Check:            resource.ComposeAggregateTestCheckFunc(lost, psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: loseOneEach,
+				Config:    emu.Config(),
+				Check:     resource.ComposeAggregateTestCheckFunc(lost, func(*terraform.State) error { return psNoPieces(emu, name) }),
+			},
+		},
+	})
+}
+
 func TestAccPhoneSync_harshOrg(t *testing.T) {
 	acctest.RequireEmulator(t, "the emulator's consistency, lost-update, clean-up and fault knobs")
 	emu := acctest.NewEmulator(t, acctest.WithKnobs(oktaemu.Options{

@@ -548,72 +548,88 @@ resource "dialpad_okta_user_attribute" "test" {
 
 // Overlapping writes to one schema lose each other's changes in Okta: the one committed last wins
 // whole, so a property just created is missing from the next answer and one just deleted reappears
-// (recording TestAccResourceOktaUser_customProfileAttributes). A second writer (another Terraform
-// run, an admin script) hammers the schema while the provider applies; the provider's
-// verify-after-write notices its lost writes and converges.
+// (recording TestAccResourceOktaUser_customProfileAttributes). The other writer (another Terraform
+// run, an admin script) is simulated by the emulator's lost_update rules, so the same number of the
+// provider's writes is lost at any machine load: three creates, then two deletes. The provider's
+// verify-after-write notices each lost write and sends it again until it sticks.
 func TestAccUserAttribute_concurrentWriter(t *testing.T) {
 	t.Parallel()
-	acctest.RequireEmulator(t, "needs the emulator's latency and stats to overlap writes")
-	emu := acctest.NewEmulator(t, acctest.WithKnobs(oktaemu.Options{Seed: "demo", Latency: 60 * time.Millisecond}))
+	acctest.RequireEmulator(t, "needs the emulator's lost_update fault rules and stats")
+	emu := acctest.NewEmulator(t)
 	snap := emu.Snapshot(t)
-	prefix, noise := emu.RandomName("conc"), emu.RandomName("noise")
-	cfg := emu.Config(fmt.Sprintf(`
+	prefix := emu.RandomName("conc")
+	names := make([]string, 4)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s%d", prefix, i)
+	}
+	cfg := func(n int) string {
+		return emu.Config(fmt.Sprintf(`
 resource "dialpad_okta_user_attribute" "conc" {
-  count = 4
+  count = %[2]d
   name  = "%[1]s${count.index}"
   title = "Concurrent ${count.index}"
 }
-`, prefix))
-	done := make(chan error, 1)
-	stop := make(chan struct{})
-	writer := func() {
-		// Another client, without the provider's per-schema lock: its writes overlap the provider's.
-		c := emu.Client()
-		ctx := context.Background()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				done <- nil
-				return
-			default:
-			}
-			if _, err := c.CreateUserAttribute(ctx, "", okta.Attribute{Name: noise, Title: "Noise", Type: "string"}); err != nil {
-				done <- err
-				return
-			}
-			if err := c.DeleteUserAttribute(ctx, "", noise); err != nil {
-				done <- err
-				return
-			}
+`, prefix, n))
+	}
+	// loseNext arms the simulated overlapping writer: the next n writes to a user schema are lost.
+	loseNext := func(n int) func() {
+		return func() {
+			emu.ResetStats(t)
+			emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{
+				{Method: "POST", Route: "/api/v1/meta/schemas/user/{id}", LostUpdate: true, Count: n},
+			}})
 		}
 	}
-	var once sync.Once
+	lost := func(n int) resource.TestCheckFunc {
+		return resource.ComposeAggregateTestCheckFunc(
+			emu.CheckRulesSpent(),
+			emu.CheckStats(func(s acctest.Stats) error {
+				t.Logf("emulator stats after the lost writes: total %d, lost %d", s.Total, s.Dropped)
+				if s.Dropped < n {
+					return fmt.Errorf("%d writes lost, want at least the %d injected (stats %+v)", s.Dropped, n, s)
+				}
+				return nil
+			}),
+		)
+	}
+	inOkta := func(present []string, absent []string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, n := range present {
+				if _, err := emu.Client().FindUserAttribute(context.Background(), "default", n); err != nil {
+					return fmt.Errorf("%s: %w", n, err)
+				}
+			}
+			for _, n := range absent {
+				if _, err := emu.Client().FindUserAttribute(context.Background(), "default", n); !okta.IsNotFound(err) {
+					return fmt.Errorf("%s: deleted, but Okta still has it (%v)", n, err)
+				}
+			}
+			return nil
+		}
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             userAttributeDestroyed(emu, snap),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { once.Do(func() { emu.ResetStats(t); go writer() }) },
-			Config:    cfg,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				func(*terraform.State) error {
-					close(stop)
-					return <-done
+		Steps: []resource.TestStep{
+			{
+				PreConfig:        loseNext(3),
+				Config:           cfg(4),
+				Check:            resource.ComposeAggregateTestCheckFunc(lost(3), inOkta(names, nil)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// The destroy path: a deleted property reappears and is deleted again.
+				PreConfig: loseNext(2),
+				Config:    cfg(2),
+				Check:     resource.ComposeAggregateTestCheckFunc(lost(2), inOkta(names[:2], names[2:])),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(`dialpad_okta_user_attribute.conc[2]`, plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction(`dialpad_okta_user_attribute.conc[3]`, plancheck.ResourceActionDestroy),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				emu.CheckStats(func(s acctest.Stats) error {
-					t.Logf("emulator stats after the overlapping writes: total %d, lost %d", s.Total, s.Dropped)
-					if s.Dropped == 0 {
-						return fmt.Errorf("no write was lost to an overlapping one, so this test proved nothing (stats %+v)", s)
-					}
-					return nil
-				}),
-				func(*terraform.State) error {
-					for i := range 4 {
-						mustUserAttr(t, emu, fmt.Sprintf("%s%d", prefix, i))
-					}
-					return nil
-				},
-			),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-		}},
+			},
+		},
 	})
 }
