@@ -505,6 +505,70 @@ func TestAccUserAttribute_ambiguousCreate(t *testing.T) {
 	})
 }
 
+// Okta does not echo a custom property's defaults (issue 9 point 2): `required: false` is left out
+// of its answer, and a property posted `unique: "NOT_UNIQUE"` comes back without `unique`
+// (recordings UserSchema_* and customProfileAttributes). An attribute that sets both to false, on
+// create and after an update from true, applies without waiting for a value Okta never shows (a
+// provider that waited would run into the short timeouts), reads back without a diff, and imports.
+func TestAccUserAttribute_notEchoedDefaults(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	name := org.RandomName("noecho")
+	cfg := func(required, unique bool) string {
+		return org.Config(userAttributeConfig(name, "Not echoed", fmt.Sprintf(`
+  required = %t
+  unique   = %t
+  timeouts {
+    create = "30s"
+    update = "30s"
+  }`, required, unique)))
+	}
+	// answered checks the property as Okta answers it: wantRequired/wantUnique are the raw
+	// `required` and `unique`, nil for left out. It proves the case under test really happens.
+	answered := func(wantRequired, wantUnique any) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			var schema map[string]any
+			if err := org.Client().Raw(context.Background(), "GET", "/api/v1/meta/schemas/user/default", nil, nil, &schema); err != nil {
+				return err
+			}
+			defs, _ := schema["definitions"].(map[string]any)
+			custom, _ := defs["custom"].(map[string]any)
+			props, _ := custom["properties"].(map[string]any)
+			p, ok := props[name].(map[string]any)
+			if !ok {
+				return fmt.Errorf("Okta has no property %s", name)
+			}
+			if p["required"] != wantRequired || p["unique"] != wantUnique {
+				return fmt.Errorf("Okta answers %s with required = %#v, unique = %#v; want %#v, %#v (nil: left out)",
+					name, p["required"], p["unique"], wantRequired, wantUnique)
+			}
+			return nil
+		}
+	}
+	state := func(required, unique bool) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("required"), knownvalue.Bool(required)),
+			statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("unique"), knownvalue.Bool(unique)),
+		}
+	}
+	emptyPlan := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userAttributeDestroyed(org, snap),
+		Steps: []resource.TestStep{
+			{Config: cfg(false, false), Check: answered(nil, nil), ConfigStateChecks: state(false, false), ConfigPlanChecks: emptyPlan},
+			{ResourceName: userAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "default/" + name,
+				ImportStateVerifyIgnore: []string{"timeouts"}},
+			{Config: cfg(true, true), Check: answered(true, "UNIQUE_VALIDATED"), ConfigStateChecks: state(true, true), ConfigPlanChecks: emptyPlan},
+			// Back to the defaults: Okta drops both fields instead of answering false / NOT_UNIQUE.
+			{Config: cfg(false, false), Check: answered(nil, nil), ConfigStateChecks: state(false, false), ConfigPlanChecks: emptyPlan},
+			{ResourceName: userAttrAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "default/" + name,
+				ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
+}
+
 // user_type may name the user type by id (here from the data source): the attribute lands on that
 // type's schema, and import takes the same id.
 func TestAccUserAttribute_userTypeByID(t *testing.T) {
