@@ -177,6 +177,45 @@ func (e *Emulator) CheckRulesSpent() func(*terraform.State) error {
 	}
 }
 
+// The write routes a lost_update rule can target (LoseNextWrites).
+const (
+	UserSchemaWrites = "/api/v1/meta/schemas/user/{id}"
+	AppSchemaWrites  = "/api/v1/meta/schemas/apps/{id}/default"
+	MappingWrites    = "/api/v1/mappings/{id}"
+)
+
+// LoseNextWrites is a simulated overlapping writer, the same at any machine load: for each route
+// (UserSchemaWrites, AppSchemaWrites, MappingWrites) the next count POSTs lose to it, answered 200
+// and gone from the next read. It resets the stats, so CheckLostWrites counts from here.
+func (e *Emulator) LoseNextWrites(t testing.TB, counts map[string]int) {
+	t.Helper()
+	e.ResetStats(t)
+	rules := make([]FaultRule, 0, len(counts))
+	for route, n := range counts {
+		rules = append(rules, FaultRule{Method: "POST", Route: route, LostUpdate: true, Count: n})
+	}
+	e.SetFaults(t, Faults{Rules: rules})
+}
+
+// CheckLostWrites is a TestCheckFunc after LoseNextWrites: every armed write was lost (the rules
+// are spent) and the stats count at least want lost writes, so the test exercised what it says.
+func (e *Emulator) CheckLostWrites(t testing.TB, want int) func(*terraform.State) error {
+	return func(st *terraform.State) error {
+		if err := e.CheckRulesSpent()(st); err != nil {
+			return err
+		}
+		s, err := e.stats()
+		if err != nil {
+			return err
+		}
+		t.Logf("emulator stats after the lost writes: total %d, lost %d", s.Total, s.Dropped)
+		if s.Dropped < want {
+			return fmt.Errorf("%d writes lost, want at least the %d injected (stats %+v)", s.Dropped, want, s)
+		}
+		return nil
+	}
+}
+
 // RegisterOAuthClient registers an OAuth service app with a fresh RSA key pair and returns the
 // private key (PKCS#8 PEM). nil scopes grant okta.DefaultScopes, what the provider asks for. Like
 // a new Okta API service app, it requires DPoP-bound access tokens.
