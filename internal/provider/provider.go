@@ -329,23 +329,3 @@ func (p *dialpadProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewPhoneSyncStatusDataSource,
 	}
 }
-
-// clientFromProviderData is the Configure helper of every resource and data source: nil data
-// means the provider is not configured yet (plan with unknown provider values), which is not an
-// error until an Okta call is needed.
-func clientFromProviderData(data any, diags *diag.Diagnostics) *okta.Client {
-	if data == nil {
-		return nil
-	}
-	c, ok := data.(*okta.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *okta.Client, got %T. This is a bug in the provider.", data))
-		return nil
-	}
-	return c
-}
-
-// errNotConfigured is what a read says when the provider could not be configured because its
-// values were unknown at plan time.
-const errNotConfigured = "The dialpad provider is not configured yet: a provider argument (okta_org_url or credentials) " +
-	"depends on a value known only after apply. Apply the resources it depends on first (e.g. with -target)."
