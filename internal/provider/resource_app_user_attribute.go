@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -107,7 +106,7 @@ func (r *appUserAttributeResource) Schema(ctx context.Context, _ resource.Schema
 		MarkdownDescription: appUserAttributeDescription,
 		Attributes:          attrs,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
@@ -166,14 +165,12 @@ func (r *appUserAttributeResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	want := plan.toAttribute(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	got, err := r.client.CreateAppUserAttribute(ctx, plan.AppID.ValueString(), want)
 	if err != nil {
@@ -191,13 +188,11 @@ func (r *appUserAttributeResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	got, err := r.client.FindAppUserAttribute(ctx, state.AppID.ValueString(), state.Name.ValueString())
 	if okta.IsNotFound(err) {
@@ -218,14 +213,12 @@ func (r *appUserAttributeResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	want := plan.toAttribute(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	got, err := r.client.UpdateAppUserAttribute(ctx, plan.AppID.ValueString(), want)
 	if err != nil {
@@ -242,13 +235,11 @@ func (r *appUserAttributeResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	if err := r.client.DeleteAppUserAttribute(ctx, state.AppID.ValueString(), state.Name.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Cannot delete Okta app user attribute", attributeErrorDetail("dialpad_okta_app_user_attribute", err))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -63,7 +62,6 @@ const (
 	phoneSyncDefaultTitle     = "Dialpad Phone"
 	phoneSyncDefaultExternal  = "phoneNumbers.^[type=='Dialpad'].value"
 	phoneSyncDefaultNamespace = "urn:ietf:params:scim:schemas:core:2.0:User"
-	phoneSyncDefaultTimeout   = 20 * time.Minute
 )
 
 func (r *phoneSyncResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -174,7 +172,7 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"mapping_expression":    expected("The mapping expression of the attribute (`appuser.<attribute_name>`) as Okta holds it; empty when the mapping property is gone."),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
@@ -291,12 +289,11 @@ func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Create)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(plan)
 	got, err := r.client.CreatePhoneSync(ctx, spec)
@@ -315,12 +312,11 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Read)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, phoneSyncReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(state)
 	got, err := r.client.ReadPhoneSync(ctx, spec)
@@ -351,12 +347,11 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Update)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(plan)
 	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec)
@@ -386,12 +381,11 @@ func (r *phoneSyncResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Delete)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(state)
 	if err := r.client.DeletePhoneSync(ctx, spec); err != nil {
@@ -549,15 +543,6 @@ func phoneSyncString(v types.String, def string) string {
 		return def
 	}
 	return v.ValueString()
-}
-
-func phoneSyncTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	d, diags := get(ctx, phoneSyncDefaultTimeout)
-	if diags.HasError() {
-		return ctx, func() {}, diags
-	}
-	c, cancel := context.WithTimeout(ctx, d)
-	return c, cancel, diags
 }
 
 // phoneSyncErrorDetail is Okta's answer plus what the user can do next.
