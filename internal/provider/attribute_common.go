@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -30,22 +31,30 @@ import (
 
 // attributeFieldsModel holds the fields the user and app user attribute resources share.
 type attributeFieldsModel struct {
-	Name              types.String `tfsdk:"name"`
-	Title             types.String `tfsdk:"title"`
-	Description       types.String `tfsdk:"description"`
-	Type              types.String `tfsdk:"type"`
-	ArrayType         types.String `tfsdk:"array_type"`
-	Required          types.Bool   `tfsdk:"required"`
-	Unique            types.Bool   `tfsdk:"unique"`
-	Scope             types.String `tfsdk:"scope"`
-	Permissions       types.String `tfsdk:"permissions"`
-	Enum              types.List   `tfsdk:"enum"`
-	OneOf             types.List   `tfsdk:"one_of"`
-	MinLength         types.Int64  `tfsdk:"min_length"`
-	MaxLength         types.Int64  `tfsdk:"max_length"`
-	Pattern           types.String `tfsdk:"pattern"`
-	ExternalName      types.String `tfsdk:"external_name"`
-	ExternalNamespace types.String `tfsdk:"external_namespace"`
+	ID                types.String   `tfsdk:"id"`
+	Name              types.String   `tfsdk:"name"`
+	Title             types.String   `tfsdk:"title"`
+	Description       types.String   `tfsdk:"description"`
+	Type              types.String   `tfsdk:"type"`
+	ArrayType         types.String   `tfsdk:"array_type"`
+	Required          types.Bool     `tfsdk:"required"`
+	Unique            types.Bool     `tfsdk:"unique"`
+	Scope             types.String   `tfsdk:"scope"`
+	Permissions       types.String   `tfsdk:"permissions"`
+	Enum              types.List     `tfsdk:"enum"`
+	OneOf             types.List     `tfsdk:"one_of"`
+	MinLength         types.Int64    `tfsdk:"min_length"`
+	MaxLength         types.Int64    `tfsdk:"max_length"`
+	Pattern           types.String   `tfsdk:"pattern"`
+	ExternalName      types.String   `tfsdk:"external_name"`
+	ExternalNamespace types.String   `tfsdk:"external_namespace"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *attributeFieldsModel) fields() *attributeFieldsModel { return m }
+
+func (m attributeFieldsModel) validate(ctx context.Context, diags *diag.Diagnostics) {
+	validateAttributeFields(ctx, m, diags)
 }
 
 type enumChoiceModel struct {
@@ -55,23 +64,22 @@ type enumChoiceModel struct {
 
 var enumChoiceAttrTypes = map[string]attr.Type{"const": types.StringType, "title": types.StringType}
 
-// withNameValidator replaces the validator of the shared "name" attribute: the user profile and
-// an app user profile refuse different names (base properties).
-func withNameValidator(a schema.Attribute, v validator.String) schema.Attribute {
-	s := a.(schema.StringAttribute)
-	s.Validators = []validator.String{v}
-	return s
-}
-
-// attributeSchemaAttributes are the schema attributes both attribute resources have.
-func attributeSchemaAttributes() map[string]schema.Attribute {
+// attributeSchemaAttributes are the schema attributes both attribute resources have. The id is
+// "<ownerAttr>/<name>"; userProfile: the Okta user profile, which refuses other names than an app
+// user profile (its base properties).
+func attributeSchemaAttributes(ownerAttr string, userProfile bool) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "`<" + ownerAttr + ">/<name>`, also the import ID.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
 		"name": schema.StringAttribute{
 			Required: true,
 			MarkdownDescription: "Variable name of the attribute (what mappings and expressions refer to): letters, " +
 				"digits and underscores, not starting with a digit. Changing it replaces the attribute.",
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:    []validator.String{variableNameValidator()},
+			Validators:    []validator.String{newAttributeNameValidator(userProfile)},
 		},
 		"title": schema.StringAttribute{
 			Required:            true,
