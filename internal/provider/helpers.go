@@ -3,9 +3,11 @@ package provider
 // Helpers every resource and data source uses.
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
@@ -47,3 +49,12 @@ func clientFromProviderData(data any, diags *diag.Diagnostics) *okta.Client {
 // values were unknown at plan time.
 const errNotConfigured = "The dialpad provider is not configured yet: a provider argument (okta_org_url or credentials) " +
 	"depends on a value known only after apply. Apply the resources it depends on first (e.g. with -target)."
+
+// removeGone is what every Read does when Okta no longer has what the resource manages: a warning
+// that says so (summary "<what> is gone"; detail begins with gone, e.g. "The user attribute
+// default/dialpadPhone does not exist"), and the resource leaves the state, so that the plan
+// creates it again.
+func removeGone(ctx context.Context, resp *resource.ReadResponse, what, gone string) {
+	resp.Diagnostics.AddWarning(what+" is gone", gone+" in Okta any more; Terraform will plan to create it again.")
+	resp.State.RemoveResource(ctx)
+}

@@ -103,13 +103,13 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 					"`appuser.<name>`) or a user type id (`oty...`, Okta -> app mapping, expressions read `user.<name>`). " +
 					"Changing it replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("default")},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
 			},
 			"target_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Id of the mapping's target: a user type id (e.g. `data.dialpad_okta_user_type.default.id`) or an app id. Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("default")},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
 			},
 			"mapping_id": schema.StringAttribute{
 				Computed:            true,
@@ -365,8 +365,7 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 	// By the remembered id: one GET instead of a list and a GET (falls back to the lookup).
 	m, err := r.client.FindMappingByID(ctx, state.MappingID.ValueString(), source, target)
 	if okta.IsNotFound(err) {
-		tflog.Warn(ctx, "Okta mapping is gone; removing it from state", map[string]any{"source_id": source, "target_id": target})
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta mapping", fmt.Sprintf("The mapping %s -> %s does not exist", source, target))
 		return
 	}
 	if err != nil {
@@ -382,7 +381,8 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 		}
 	}
 	if len(present) == 0 {
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta mapping properties", fmt.Sprintf("None of the properties %s of the mapping %s (%s -> %s) exist",
+			strings.Join(mappingSortedKeys(owned), ", "), m.ID, source, target))
 		return
 	}
 	state.Properties = mappingPropertiesValue(present, &resp.Diagnostics)

@@ -212,7 +212,8 @@ func (r *attributeSourceResource) Read(ctx context.Context, req resource.ReadReq
 
 	got, err := r.client.FindAttributeSource(ctx, state.UserType.ValueString(), state.AttributeName.ValueString())
 	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta attribute source priority", fmt.Sprintf("The user attribute %s/%s, whose source priority this resource sets,"+
+			" does not exist", state.UserType.ValueString(), state.AttributeName.ValueString()))
 		return
 	} else if err != nil {
 		resp.Diagnostics.AddError("Cannot read Okta attribute source priority", err.Error())

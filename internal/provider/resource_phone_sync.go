@@ -125,7 +125,7 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"user_type": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
+				Optional: true, Computed: true, Default: stringdefault.StaticString(okta.DefaultUserType),
 				MarkdownDescription: userTypeArgumentDescription + " Changing it to another type moves the sync to that type in one apply.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -321,9 +321,7 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 	spec := specFromModel(state)
 	got, err := r.client.ReadPhoneSync(ctx, spec)
 	if okta.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Okta phone sync is gone",
-			fmt.Sprintf("None of the pieces of the phone sync %s exist in Okta any more; Terraform will plan to create it again.", spec.ID()))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta phone sync", "None of the pieces of the phone sync "+spec.ID()+" exist")
 		return
 	}
 	if err != nil {
@@ -441,11 +439,15 @@ func planPhoneSyncMove(state phoneSyncModel, plan *phoneSyncModel, otherType boo
 			"(with the values they hold). "+after)
 }
 
-// specFromModel is what the configuration (or state) asks of Okta.
+// specFromModel is what the configuration (or state) asks of Okta. It is the one place defaults
+// reach a model that lacks them, from the constants the schema's Defaults use: the configuration
+// has them already, but a state imported and not yet refreshed holds only the import ID's parts
+// (its refresh checks Okta against the defaults), and override_profile_source stays null in the
+// state of a sync imported from an org that does not report source priorities.
 func specFromModel(m phoneSyncModel) okta.PhoneSyncSpec {
 	return okta.PhoneSyncSpec{
 		AppID:                 m.AppID.ValueString(),
-		UserType:              phoneSyncString(m.UserType, "default"),
+		UserType:              phoneSyncString(m.UserType, okta.DefaultUserType),
 		AttributeName:         phoneSyncString(m.AttributeName, phoneSyncDefaultAttribute),
 		DisplayName:           phoneSyncString(m.DisplayName, phoneSyncDefaultTitle),
 		Description:           phoneSyncString(m.Description, phoneSyncDefaultTitle),
@@ -525,11 +527,11 @@ func (m *phoneSyncModel) fromObserved(spec okta.PhoneSyncSpec, o *okta.PhoneSync
 	if p := o.MappingProp; p != nil {
 		push = &p.PushStatus
 	}
-	m.DisplayName = pick(prior.DisplayName, phoneSyncDefaultTitle, uTitle, aTitle)
-	m.Description = pick(prior.Description, phoneSyncDefaultTitle, uDesc, aDesc)
-	m.ExternalName = pick(prior.ExternalName, phoneSyncDefaultExternal, ext)
-	m.ExternalNamespace = pick(prior.ExternalNamespace, phoneSyncDefaultNamespace, ns)
-	m.PushStatus = pick(prior.PushStatus, okta.PushStatusPush, push)
+	m.DisplayName = pick(prior.DisplayName, spec.DisplayName, uTitle, aTitle)
+	m.Description = pick(prior.Description, spec.Description, uDesc, aDesc)
+	m.ExternalName = pick(prior.ExternalName, spec.ExternalName, ext)
+	m.ExternalNamespace = pick(prior.ExternalNamespace, spec.ExternalNamespace, ns)
+	m.PushStatus = pick(prior.PushStatus, spec.PushStatus, push)
 	// The source priority is ours only when we override it; otherwise it is left to the admin.
 	// An org that does not report master leaves nothing to compare: keep what was written.
 	unreported := o.UserAttr != nil && o.UserAttr.Source.Unreported
