@@ -136,7 +136,7 @@ func (r *attributeResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 	got, err := r.owner.find(r.client, ctx, state.owner(), state.fields().Name.ValueString())
 	if okta.IsNotFound(err) {
-		removeGone(ctx, resp, "Okta "+r.owner.noun, fmt.Sprintf("The %s %s/%s does not exist", r.owner.noun, state.owner(), state.fields().Name.ValueString()))
+		removeGone(ctx, resp, "Okta "+r.owner.noun+" is gone", fmt.Sprintf("The %s %s/%s does not exist", r.owner.noun, state.owner(), state.fields().Name.ValueString()))
 		return
 	} else if err != nil {
 		resp.Diagnostics.AddError("Cannot read Okta "+r.owner.noun, err.Error())

@@ -51,10 +51,10 @@ const errNotConfigured = "The dialpad provider is not configured yet: a provider
 	"depends on a value known only after apply. Apply the resources it depends on first (e.g. with -target)."
 
 // removeGone is what every Read does when Okta no longer has what the resource manages: a warning
-// that says so (summary "<what> is gone"; detail begins with gone, e.g. "The user attribute
-// default/dialpadPhone does not exist"), and the resource leaves the state, so that the plan
-// creates it again.
-func removeGone(ctx context.Context, resp *resource.ReadResponse, what, gone string) {
-	resp.Diagnostics.AddWarning(what+" is gone", gone+" in Okta any more; Terraform will plan to create it again.")
+// (summary e.g. "Okta user attribute is gone"; the detail begins with gone, e.g. "The user
+// attribute default/dialpadPhone does not exist"), and the resource leaves the state, so that the
+// plan creates it again.
+func removeGone(ctx context.Context, resp *resource.ReadResponse, summary, gone string) {
+	resp.Diagnostics.AddWarning(summary, gone+" in Okta any more; Terraform will plan to create it again.")
 	resp.State.RemoveResource(ctx)
 }

@@ -365,7 +365,7 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 	// By the remembered id: one GET instead of a list and a GET (falls back to the lookup).
 	m, err := r.client.FindMappingByID(ctx, state.MappingID.ValueString(), source, target)
 	if okta.IsNotFound(err) {
-		removeGone(ctx, resp, "Okta mapping", fmt.Sprintf("The mapping %s -> %s does not exist", source, target))
+		removeGone(ctx, resp, "Okta mapping is gone", fmt.Sprintf("The mapping %s -> %s does not exist", source, target))
 		return
 	}
 	if err != nil {
@@ -381,7 +381,7 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 		}
 	}
 	if len(present) == 0 {
-		removeGone(ctx, resp, "Okta mapping properties", fmt.Sprintf("None of the properties %s of the mapping %s (%s -> %s) exist",
+		removeGone(ctx, resp, "Okta mapping properties are gone", fmt.Sprintf("None of the properties %s of the mapping %s (%s -> %s) exist",
 			strings.Join(mappingSortedKeys(owned), ", "), m.ID, source, target))
 		return
 	}

@@ -212,7 +212,7 @@ func (r *attributeSourceResource) Read(ctx context.Context, req resource.ReadReq
 
 	got, err := r.client.FindAttributeSource(ctx, state.UserType.ValueString(), state.AttributeName.ValueString())
 	if okta.IsNotFound(err) {
-		removeGone(ctx, resp, "Okta attribute source priority", fmt.Sprintf("The user attribute %s/%s, whose source priority this resource sets,"+
+		removeGone(ctx, resp, "Okta attribute source priority is gone", fmt.Sprintf("The user attribute %s/%s, whose source priority this resource sets,"+
 			" does not exist", state.UserType.ValueString(), state.AttributeName.ValueString()))
 		return
 	} else if err != nil {

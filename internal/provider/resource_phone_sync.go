@@ -321,7 +321,7 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 	spec := specFromModel(state)
 	got, err := r.client.ReadPhoneSync(ctx, spec)
 	if okta.IsNotFound(err) {
-		removeGone(ctx, resp, "Okta phone sync", "None of the pieces of the phone sync "+spec.ID()+" exist")
+		removeGone(ctx, resp, "Okta phone sync is gone", "None of the pieces of the phone sync "+spec.ID()+" exist")
 		return
 	}
 	if err != nil {
