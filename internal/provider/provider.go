@@ -40,15 +40,8 @@ type dialpadProvider struct {
 	getenv  func(string) string // os.Getenv; replaced in unit tests
 }
 
-// Defaults of the tuning arguments, in their units: internal/okta's own, which NewClient applies
-// when a value is left out. defaultOktaBaseURL completes OKTA_ORG_NAME, as in the Okta provider.
-const (
-	defaultMaxRetries        = okta.DefaultMaxRetries
-	defaultMaxBackoffSeconds = okta.DefaultMaxBackoff / time.Second
-	defaultRequestTimeout    = okta.DefaultRequestTimeout / time.Second
-	defaultMaxAPICapacity    = okta.DefaultMaxAPICapacity
-	defaultOktaBaseURL       = "okta.com"
-)
+// defaultOktaBaseURL completes OKTA_ORG_NAME when OKTA_BASE_URL is not set, as in the Okta provider.
+const defaultOktaBaseURL = "okta.com"
 
 // intSetting is one whole-number tuning argument: its default, the range the schema validator and
 // the environment check both enforce, and its environment variables, the first named in errors.
@@ -59,11 +52,12 @@ type intSetting struct {
 	env    []string
 }
 
+// The tuning arguments. Their defaults are internal/okta's own (what NewClient falls back to).
 var (
-	maxRetriesSetting     = intSetting{"max_retries", defaultMaxRetries, 0, 100, []string{"OKTA_MAX_RETRIES"}}
-	maxBackoffSetting     = intSetting{"max_backoff_seconds", int64(defaultMaxBackoffSeconds), 1, 3600, []string{"OKTA_MAX_BACKOFF_SECONDS"}}
-	requestTimeoutSetting = intSetting{"request_timeout_seconds", int64(defaultRequestTimeout), 1, 3600, []string{"OKTA_REQUEST_TIMEOUT_SECONDS"}}
-	maxAPICapacitySetting = intSetting{"max_api_capacity", defaultMaxAPICapacity, 1, 100, []string{"OKTA_MAX_API_CAPACITY", "MAX_API_CAPACITY"}}
+	maxRetriesSetting     = intSetting{"max_retries", okta.DefaultMaxRetries, 0, 100, []string{"OKTA_MAX_RETRIES"}}
+	maxBackoffSetting     = intSetting{"max_backoff_seconds", int64(okta.DefaultMaxBackoff / time.Second), 1, 3600, []string{"OKTA_MAX_BACKOFF_SECONDS"}}
+	requestTimeoutSetting = intSetting{"request_timeout_seconds", int64(okta.DefaultRequestTimeout / time.Second), 1, 3600, []string{"OKTA_REQUEST_TIMEOUT_SECONDS"}}
+	maxAPICapacitySetting = intSetting{"max_api_capacity", okta.DefaultMaxAPICapacity, 1, 100, []string{"OKTA_MAX_API_CAPACITY", "MAX_API_CAPACITY"}}
 )
 
 func (s intSetting) validators() []validator.Int64 {
