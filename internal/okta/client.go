@@ -47,6 +47,38 @@ var DefaultScopes = []string{
 	"okta.profileMappings.manage",
 }
 
+// DefaultMaxAPICapacity is the share of each rate-limit bucket (percent) a client uses when the
+// configuration names none: all of it. The other defaults of Config are in transport.go.
+const DefaultMaxAPICapacity = 100
+
+// The answers of CheckCredentials: what is wrong with a set of credentials.
+var (
+	ErrConflictingCredentials = errors.New("both an API token and OAuth client credentials are set; configure exactly one")
+	ErrMissingPrivateKey      = errors.New("okta_client_id is set but okta_private_key is empty")
+	ErrMissingClientID        = errors.New("okta_private_key is set but okta_client_id is empty")
+	ErrNoCredentials          = errors.New("no credentials: set okta_api_token, or okta_client_id with okta_private_key")
+)
+
+// CheckCredentials says which auth mode a set of credentials selects, or why none: exactly one of
+// an API token, and a client id with a private key (what the key is, is ValidatePrivateKey's
+// business). The provider asks it before it reads a key file, NewClient before it builds a client;
+// the error is one of the Err... values above.
+func CheckCredentials(apiToken, clientID, privateKey string) (AuthMode, error) {
+	switch {
+	case apiToken != "" && (clientID != "" || privateKey != ""):
+		return "", ErrConflictingCredentials
+	case apiToken != "":
+		return AuthModeAPIToken, nil
+	case clientID != "" && privateKey == "":
+		return "", ErrMissingPrivateKey
+	case clientID == "" && privateKey != "":
+		return "", ErrMissingClientID
+	case clientID != "":
+		return AuthModePrivateKey, nil
+	}
+	return "", ErrNoCredentials
+}
+
 // Config is everything the provider knows about how to reach an org.
 type Config struct {
 	OrgURL         string
@@ -159,17 +191,11 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("okta_org_url: %w", err)
 	}
-	var mode AuthMode
-	switch {
-	case cfg.APIToken != "" && cfg.ClientID != "":
-		return nil, errors.New("both an API token and OAuth client credentials are set; configure exactly one")
-	case cfg.APIToken != "":
-		mode = AuthModeAPIToken
-	case cfg.ClientID != "":
-		mode = AuthModePrivateKey
-		if cfg.PrivateKey == "" {
-			return nil, errors.New("okta_client_id is set but okta_private_key is empty")
-		}
+	mode, err := CheckCredentials(cfg.APIToken, cfg.ClientID, cfg.PrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	if mode == AuthModePrivateKey {
 		cfg.PrivateKey = normalizePEM(cfg.PrivateKey)
 		if err := ValidatePrivateKey(cfg.PrivateKey); err != nil {
 			return nil, fmt.Errorf("okta_private_key: %w", err)
@@ -177,8 +203,6 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 		if len(cfg.Scopes) == 0 {
 			cfg.Scopes = append([]string(nil), DefaultScopes...)
 		}
-	default:
-		return nil, errors.New("no credentials: set okta_api_token, or okta_client_id with okta_private_key")
 	}
 	if cfg.MaxRetries < 0 { // 0 means "no retries"; the provider supplies its default
 		cfg.MaxRetries = DefaultMaxRetries
@@ -190,7 +214,7 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.MaxAPICapacity <= 0 || cfg.MaxAPICapacity > 100 {
-		cfg.MaxAPICapacity = 100
+		cfg.MaxAPICapacity = DefaultMaxAPICapacity
 	}
 	if cfg.Version == "" {
 		cfg.Version = "dev"

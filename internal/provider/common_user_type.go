@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
 )
 
 // Every resource argument that takes a user type (user_type of dialpad_okta_user_attribute,
@@ -117,4 +118,14 @@ func lastStep(p path.Path) string {
 		return s[i+1:]
 	}
 	return s
+}
+
+// splitUserTypeID splits the import ID "<user_type>/<name>" of the user attribute and attribute
+// source resources; a bare "<name>" means the default user type. ok is false when it is neither.
+func splitUserTypeID(id string) (userType, name string, ok bool) {
+	userType, name, found := strings.Cut(id, "/")
+	if !found {
+		userType, name = okta.DefaultUserType, id
+	}
+	return userType, name, userType != "" && validate.VariableName(name) == nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -16,17 +17,11 @@ import (
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure        = (*appDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*appDataSource)(nil)
-)
+var _ lookupModel = (*appDataSourceModel)(nil)
 
-// NewAppDataSource is the constructor of data "dialpad_okta_app".
-func NewAppDataSource() datasource.DataSource { return &appDataSource{} }
-
-type appDataSource struct {
-	client *okta.Client
-}
+// NewAppDataSource is the constructor of data "dialpad_okta_app": the lookup data source
+// (lookup_data_source.go) of an app.
+func NewAppDataSource() datasource.DataSource { return &lookupDataSource{kind: appLookup} }
 
 type appDataSourceModel struct {
 	ID                     types.String `tfsdk:"id"`
@@ -37,12 +32,10 @@ type appDataSourceModel struct {
 	ProfileSourcingEnabled types.Bool   `tfsdk:"profile_sourcing_enabled"`
 }
 
-func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_okta_app"
-}
-
-func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+var appLookup = lookupKind{
+	typeName: "dialpad_okta_app",
+	noun:     "app",
+	schema: schema.Schema{
 		MarkdownDescription: "Looks up one Okta app by `id` or by exact `label`, and tells whether it is a profile source " +
 			"(\"Allow <app> to source Okta users\", which only the Admin Console can switch on).",
 		Attributes: map[string]schema.Attribute{
@@ -76,53 +69,38 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 				MarkdownDescription: "Whether the app is a profile source (its features contain `PROFILE_MASTERING`).",
 			},
 		},
-	}
-}
-
-func (d *appDataSource) ConfigValidators(_ context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{
+	},
+	validators: []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("label")),
-	}
+	},
+	newModel: func() lookupModel { return &appDataSourceModel{} },
 }
 
-func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m appDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("Cannot read Okta app", errNotConfigured)
-		return
-	}
-
+// lookup finds the app by id, or by exact label (an error when none or several have it).
+func (m *appDataSourceModel) lookup(ctx context.Context, c *okta.Client, diags *diag.Diagnostics) {
 	var app okta.App
 	if id := m.ID.ValueString(); id != "" {
-		a, err := d.client.FindApp(ctx, id)
+		a, err := c.FindApp(ctx, id)
 		if okta.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Okta app not found",
+			diags.AddAttributeError(path.Root("id"), "Okta app not found",
 				fmt.Sprintf("No Okta app has id %q. Check the id in the Admin Console (Applications -> the app -> the URL ends with the id), or look the app up by label.", id))
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot read Okta app", fmt.Sprintf("Reading app %q: %s", id, err))
+			diags.AddError("Cannot read Okta app", fmt.Sprintf("Reading app %q: %s", id, err))
 			return
 		}
 		app = a
 	} else {
 		label := m.Label.ValueString()
-		apps, err := d.client.FindAppsByLabel(ctx, label)
+		apps, err := c.FindAppsByLabel(ctx, label)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot look up Okta app", fmt.Sprintf("Looking up apps labelled %q: %s", label, err))
+			diags.AddError("Cannot look up Okta app", fmt.Sprintf("Looking up apps labelled %q: %s", label, err))
 			return
 		}
 		switch len(apps) {
 		case 0:
-			resp.Diagnostics.AddAttributeError(path.Root("label"), "Okta app not found",
+			diags.AddAttributeError(path.Root("label"), "Okta app not found",
 				fmt.Sprintf("No Okta app is labelled exactly %q (labels are matched exactly and case-sensitively). Check the label in the Admin Console, or use id.", label))
 			return
 		case 1:
@@ -132,15 +110,15 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 			for _, a := range apps {
 				ids = append(ids, fmt.Sprintf("%s (%s, %s)", a.ID, a.Name, a.Status))
 			}
-			resp.Diagnostics.AddAttributeError(path.Root("label"), "Several Okta apps have this label",
+			diags.AddAttributeError(path.Root("label"), "Several Okta apps have this label",
 				fmt.Sprintf("%d Okta apps are labelled %q: %s. Use id to choose one.", len(apps), label, strings.Join(ids, ", ")))
 			return
 		}
 	}
 
-	features, diags := types.ListValueFrom(ctx, types.StringType, app.Features)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	features, d := types.ListValueFrom(ctx, types.StringType, app.Features)
+	diags.Append(d...)
+	if diags.HasError() {
 		return
 	}
 	m.ID = types.StringValue(app.ID)
@@ -149,5 +127,4 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	m.Status = types.StringValue(app.Status)
 	m.Features = features
 	m.ProfileSourcingEnabled = types.BoolValue(app.ProfileSourcingEnabled)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -44,7 +44,7 @@ type phoneSyncStatusModel struct {
 }
 
 const (
-	defaultStatusAttribute = "dialpadPhone"
+	defaultStatusAttribute = phoneSyncDefaultAttribute // what the phone sync creates by default
 	defaultStatusListLimit = 50
 )
 

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -15,17 +16,11 @@ import (
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure        = (*userTypeDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*userTypeDataSource)(nil)
-)
+var _ lookupModel = (*userTypeDataSourceModel)(nil)
 
-// NewUserTypeDataSource is the constructor of data "dialpad_okta_user_type".
-func NewUserTypeDataSource() datasource.DataSource { return &userTypeDataSource{} }
-
-type userTypeDataSource struct {
-	client *okta.Client
-}
+// NewUserTypeDataSource is the constructor of data "dialpad_okta_user_type": the lookup data
+// source (lookup_data_source.go) of a user type.
+func NewUserTypeDataSource() datasource.DataSource { return &lookupDataSource{kind: userTypeLookup} }
 
 type userTypeDataSourceModel struct {
 	ID          types.String `tfsdk:"id"`
@@ -34,12 +29,10 @@ type userTypeDataSourceModel struct {
 	SchemaID    types.String `tfsdk:"schema_id"`
 }
 
-func (d *userTypeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_okta_user_type"
-}
-
-func (d *userTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+var userTypeLookup = lookupKind{
+	typeName: "dialpad_okta_user_type",
+	noun:     "user type",
+	schema: schema.Schema{
 		MarkdownDescription: "Looks up an Okta user type by `name` or `id`, and gives the id of its profile schema. " +
 			"The org's default user type is named `user` in Okta; `default` is an alias for it (and what is looked up when " +
 			"neither `name` nor `id` is given), and `name` then reads `user`. Every `user_type` argument of this provider " +
@@ -68,48 +61,33 @@ func (d *userTypeDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "Id of the user type's profile schema (the last segment of `_links.schema.href`), as used in `/api/v1/meta/schemas/user/{schema_id}`.",
 			},
 		},
-	}
-}
-
-func (d *userTypeDataSource) ConfigValidators(_ context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{
+	},
+	validators: []datasource.ConfigValidator{
 		datasourcevalidator.Conflicting(path.MatchRoot("id"), path.MatchRoot("name")),
-	}
+	},
+	newModel: func() lookupModel { return &userTypeDataSourceModel{} },
 }
 
-func (d *userTypeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *userTypeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m userTypeDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("Cannot read Okta user type", errNotConfigured)
-		return
-	}
+// lookup finds the user type by id or name, or the default type when neither is given.
+func (m *userTypeDataSourceModel) lookup(ctx context.Context, c *okta.Client, diags *diag.Diagnostics) {
 	key, attr := okta.DefaultUserType, path.Root("name")
 	if id := m.ID.ValueString(); id != "" {
 		key, attr = id, path.Root("id")
 	} else if n := m.Name.ValueString(); n != "" {
 		key = n
 	}
-	ut, err := d.client.FindUserType(ctx, key)
+	ut, err := c.FindUserType(ctx, key)
 	if okta.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(attr, "Okta user type not found",
-			fmt.Sprintf("No Okta user type has the name or id %q.", key)+userTypesHint(ctx, d.client))
+		diags.AddAttributeError(attr, "Okta user type not found",
+			fmt.Sprintf("No Okta user type has the name or id %q.", key)+userTypesHint(ctx, c))
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read Okta user type", fmt.Sprintf("Reading user type %q: %s", key, err))
+		diags.AddError("Cannot read Okta user type", fmt.Sprintf("Reading user type %q: %s", key, err))
 		return
 	}
 	m.ID = types.StringValue(ut.ID)
 	m.Name = types.StringValue(ut.Name)
 	m.DisplayName = types.StringValue(ut.DisplayName)
 	m.SchemaID = types.StringValue(ut.SchemaID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

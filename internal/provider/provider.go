@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -39,14 +40,29 @@ type dialpadProvider struct {
 	getenv  func(string) string // os.Getenv; replaced in unit tests
 }
 
-// Defaults of the tuning arguments.
-const (
-	defaultMaxRetries        = 5
-	defaultMaxBackoffSeconds = 30
-	defaultRequestTimeout    = 60
-	defaultMaxAPICapacity    = 100
-	defaultOktaBaseURL       = "okta.com"
+// defaultOktaBaseURL completes OKTA_ORG_NAME when OKTA_BASE_URL is not set, as in the Okta provider.
+const defaultOktaBaseURL = "okta.com"
+
+// intSetting is one whole-number tuning argument: its default, the range the schema validator and
+// the environment check both enforce, and its environment variables, the first named in errors.
+type intSetting struct {
+	attr   string
+	def    int64
+	lo, hi int64
+	env    []string
+}
+
+// The tuning arguments. Their defaults are internal/okta's own (what NewClient falls back to).
+var (
+	maxRetriesSetting     = intSetting{"max_retries", okta.DefaultMaxRetries, 0, 100, []string{"OKTA_MAX_RETRIES"}}
+	maxBackoffSetting     = intSetting{"max_backoff_seconds", int64(okta.DefaultMaxBackoff / time.Second), 1, 3600, []string{"OKTA_MAX_BACKOFF_SECONDS"}}
+	requestTimeoutSetting = intSetting{"request_timeout_seconds", int64(okta.DefaultRequestTimeout / time.Second), 1, 3600, []string{"OKTA_REQUEST_TIMEOUT_SECONDS"}}
+	maxAPICapacitySetting = intSetting{"max_api_capacity", okta.DefaultMaxAPICapacity, 1, 100, []string{"OKTA_MAX_API_CAPACITY", "MAX_API_CAPACITY"}}
 )
+
+func (s intSetting) validators() []validator.Int64 {
+	return []validator.Int64{int64validator.Between(s.lo, s.hi)}
+}
 
 type providerModel struct {
 	OrgURL                types.String `tfsdk:"okta_org_url"`
@@ -78,7 +94,7 @@ func (p *dialpadProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional: true,
 				MarkdownDescription: "Base URL of the Okta org, e.g. `https://example.okta.com` (no `-admin`, no path). " +
 					"`http://` is accepted only for a loopback host (a local emulator). " +
-					"Environment: `OKTA_ORG_URL`, or `OKTA_ORG_NAME` + `OKTA_BASE_URL` (default `okta.com`) as the Okta provider names them.",
+					"Environment: `OKTA_ORG_URL`, or `OKTA_ORG_NAME` + `OKTA_BASE_URL` (default `" + defaultOktaBaseURL + "`) as the Okta provider names them.",
 			},
 			"okta_api_token": schema.StringAttribute{
 				Optional:  true,
@@ -110,26 +126,26 @@ func (p *dialpadProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How often one API call is retried after a 429 or a transient failure (500/502/503/504, connection errors). "+
-					"Default %d. Environment: `OKTA_MAX_RETRIES`.", defaultMaxRetries),
-				Validators: []validator.Int64{int64validator.Between(0, 100)},
+					"Default %d. Environment: `OKTA_MAX_RETRIES`.", maxRetriesSetting.def),
+				Validators: maxRetriesSetting.validators(),
 			},
 			"max_backoff_seconds": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Longest single wait between retries, in seconds. Default %d. Environment: `OKTA_MAX_BACKOFF_SECONDS`.",
-					defaultMaxBackoffSeconds),
-				Validators: []validator.Int64{int64validator.Between(1, 3600)},
+					maxBackoffSetting.def),
+				Validators: maxBackoffSetting.validators(),
 			},
 			"request_timeout_seconds": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, in seconds. Retries and rate-limit waits are bounded by the "+
-					"resources' own timeouts instead. Default %d. Environment: `OKTA_REQUEST_TIMEOUT_SECONDS`.", defaultRequestTimeout),
-				Validators: []validator.Int64{int64validator.Between(1, 3600)},
+					"resources' own timeouts instead. Default %d. Environment: `OKTA_REQUEST_TIMEOUT_SECONDS`.", requestTimeoutSetting.def),
+				Validators: requestTimeoutSetting.validators(),
 			},
 			"max_api_capacity": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Percentage (1-100) of each Okta rate-limit bucket this provider may use, leaving the rest "+
-					"to other API clients of the org. Default %d. Environment: `OKTA_MAX_API_CAPACITY` (or `MAX_API_CAPACITY`).", defaultMaxAPICapacity),
-				Validators: []validator.Int64{int64validator.Between(1, 100)},
+					"to other API clients of the org. Default %d. Environment: `OKTA_MAX_API_CAPACITY` (or `MAX_API_CAPACITY`).", maxAPICapacitySetting.def),
+				Validators: maxAPICapacitySetting.validators(),
 			},
 		},
 	}
@@ -189,19 +205,19 @@ func (p *dialpadProvider) clientConfig(ctx context.Context, m providerModel, dia
 		}
 		return env(names...)
 	}
-	num := func(v types.Int64, attr string, def, lo, hi int64, names ...string) int64 {
+	num := func(v types.Int64, set intSetting) int64 {
 		if !v.IsNull() {
 			return v.ValueInt64()
 		}
-		s := env(names...)
+		s := env(set.env...)
 		if s == "" {
-			return def
+			return set.def
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < lo || n > hi {
-			diags.AddAttributeError(path.Root(attr), "Invalid "+attr,
-				fmt.Sprintf("The environment variable %s is %q; it must be a whole number between %d and %d.", names[0], s, lo, hi))
-			return def
+		if err != nil || n < set.lo || n > set.hi {
+			diags.AddAttributeError(path.Root(set.attr), "Invalid "+set.attr,
+				fmt.Sprintf("The environment variable %s is %q; it must be a whole number between %d and %d.", set.env[0], s, set.lo, set.hi))
+			return set.def
 		}
 		return n
 	}
@@ -242,10 +258,10 @@ func (p *dialpadProvider) clientConfig(ctx context.Context, m providerModel, dia
 			}
 		}
 	}
-	cfg.MaxRetries = int(num(m.MaxRetries, "max_retries", defaultMaxRetries, 0, 100, "OKTA_MAX_RETRIES"))
-	cfg.MaxBackoff = time.Duration(num(m.MaxBackoffSeconds, "max_backoff_seconds", defaultMaxBackoffSeconds, 1, 3600, "OKTA_MAX_BACKOFF_SECONDS")) * time.Second
-	cfg.RequestTimeout = time.Duration(num(m.RequestTimeoutSeconds, "request_timeout_seconds", defaultRequestTimeout, 1, 3600, "OKTA_REQUEST_TIMEOUT_SECONDS")) * time.Second
-	cfg.MaxAPICapacity = int(num(m.MaxAPICapacity, "max_api_capacity", defaultMaxAPICapacity, 1, 100, "OKTA_MAX_API_CAPACITY", "MAX_API_CAPACITY"))
+	cfg.MaxRetries = int(num(m.MaxRetries, maxRetriesSetting))
+	cfg.MaxBackoff = time.Duration(num(m.MaxBackoffSeconds, maxBackoffSetting)) * time.Second
+	cfg.RequestTimeout = time.Duration(num(m.RequestTimeoutSeconds, requestTimeoutSetting)) * time.Second
+	cfg.MaxAPICapacity = int(num(m.MaxAPICapacity, maxAPICapacitySetting))
 
 	// Org URL.
 	if cfg.OrgURL == "" {
@@ -256,30 +272,30 @@ func (p *dialpadProvider) clientConfig(ctx context.Context, m providerModel, dia
 		diags.AddAttributeError(path.Root("okta_org_url"), "Invalid Okta org URL", "okta_org_url "+err.Error())
 	}
 
-	// Exactly one auth mode.
+	// Exactly one auth mode, as NewClient will check again (the key may still be a file path here).
+	mode, err := okta.CheckCredentials(cfg.APIToken, cfg.ClientID, keyOrPath)
 	switch {
-	case cfg.APIToken != "" && (cfg.ClientID != "" || keyOrPath != ""):
+	case errors.Is(err, okta.ErrConflictingCredentials):
 		diags.AddAttributeError(path.Root("okta_api_token"), "Conflicting Okta credentials",
 			"Both an API token and OAuth client credentials are configured (in the provider block or in OKTA_API_TOKEN / "+
 				"OKTA_API_CLIENT_ID / OKTA_API_PRIVATE_KEY). Configure exactly one: okta_api_token, or okta_client_id with okta_private_key.")
-	case cfg.APIToken != "":
-	case cfg.ClientID != "" && keyOrPath == "":
+	case errors.Is(err, okta.ErrMissingPrivateKey):
 		diags.AddAttributeError(path.Root("okta_private_key"), "Missing OAuth private key",
 			"okta_client_id is set, so the provider authenticates with private-key JWT and needs okta_private_key "+
 				"(PEM, or a file path) or the environment variable OKTA_API_PRIVATE_KEY.")
-	case cfg.ClientID == "" && keyOrPath != "":
+	case errors.Is(err, okta.ErrMissingClientID):
 		diags.AddAttributeError(path.Root("okta_client_id"), "Missing OAuth client ID",
 			"okta_private_key is set but okta_client_id is not; set okta_client_id or OKTA_API_CLIENT_ID.")
-	case cfg.ClientID != "":
+	case err != nil:
+		diags.AddError("Missing Okta credentials",
+			"Configure exactly one way to authenticate: okta_api_token (or OKTA_API_TOKEN), or okta_client_id with "+
+				"okta_private_key (or OKTA_API_CLIENT_ID with OKTA_API_PRIVATE_KEY) for an OAuth 2.0 service app.")
+	case mode == okta.AuthModePrivateKey:
 		key, err := resolvePrivateKey(keyOrPath)
 		if err != nil {
 			diags.AddAttributeError(path.Root("okta_private_key"), "Invalid OAuth private key", err.Error())
 		}
 		cfg.PrivateKey = key
-	default:
-		diags.AddError("Missing Okta credentials",
-			"Configure exactly one way to authenticate: okta_api_token (or OKTA_API_TOKEN), or okta_client_id with "+
-				"okta_private_key (or OKTA_API_CLIENT_ID with OKTA_API_PRIVATE_KEY) for an OAuth 2.0 service app.")
 	}
 	return cfg, true
 }
@@ -329,23 +345,3 @@ func (p *dialpadProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewPhoneSyncStatusDataSource,
 	}
 }
-
-// clientFromProviderData is the Configure helper of every resource and data source: nil data
-// means the provider is not configured yet (plan with unknown provider values), which is not an
-// error until an Okta call is needed.
-func clientFromProviderData(data any, diags *diag.Diagnostics) *okta.Client {
-	if data == nil {
-		return nil
-	}
-	c, ok := data.(*okta.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *okta.Client, got %T. This is a bug in the provider.", data))
-		return nil
-	}
-	return c
-}
-
-// errNotConfigured is what a read says when the provider could not be configured because its
-// values were unknown at plan time.
-const errNotConfigured = "The dialpad provider is not configured yet: a provider argument (okta_org_url or credentials) " +
-	"depends on a value known only after apply. Apply the resources it depends on first (e.g. with -target)."

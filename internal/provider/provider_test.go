@@ -178,10 +178,10 @@ func TestProviderConfig_envFallbacks(t *testing.T) {
 			}},
 		{name: "defaults", env: map[string]string{"OKTA_ORG_URL": "https://a.okta.com", "OKTA_API_TOKEN": "t"},
 			check: func(t *testing.T, c okta.Config) {
-				eq(t, c.MaxRetries, defaultMaxRetries)
-				eq(t, c.MaxBackoff, defaultMaxBackoffSeconds*time.Second)
-				eq(t, c.RequestTimeout, defaultRequestTimeout*time.Second)
-				eq(t, c.MaxAPICapacity, defaultMaxAPICapacity)
+				eq(t, c.MaxRetries, okta.DefaultMaxRetries)
+				eq(t, c.MaxBackoff, okta.DefaultMaxBackoff)
+				eq(t, c.RequestTimeout, okta.DefaultRequestTimeout)
+				eq(t, c.MaxAPICapacity, okta.DefaultMaxAPICapacity)
 			}},
 		{name: "configuration wins over env", env: map[string]string{"OKTA_ORG_URL": "https://env.okta.com", "OKTA_API_TOKEN": "envtok", "OKTA_MAX_RETRIES": "9"},
 			set: func(m *providerModel) {

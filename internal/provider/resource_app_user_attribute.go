@@ -2,12 +2,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -23,31 +19,21 @@ import (
 	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = (*appUserAttributeResource)(nil)
-	_ resource.ResourceWithImportState    = (*appUserAttributeResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*appUserAttributeResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*appUserAttributeResource)(nil)
-)
+var _ attributeModel = (*appUserAttributeModel)(nil)
 
-// NewAppUserAttributeResource is the constructor of resource "dialpad_okta_app_user_attribute".
-func NewAppUserAttributeResource() resource.Resource { return &appUserAttributeResource{} }
-
-type appUserAttributeResource struct {
-	client *okta.Client
+// NewAppUserAttributeResource is the constructor of resource "dialpad_okta_app_user_attribute":
+// the attribute resource (attribute_resource.go) owned by an app's user profile schema.
+func NewAppUserAttributeResource() resource.Resource {
+	return &attributeResource{owner: appAttributeOwner}
 }
 
 type appUserAttributeModel struct {
-	ID    types.String `tfsdk:"id"`
 	AppID types.String `tfsdk:"app_id"`
 	attributeFieldsModel
-	Union    types.Bool     `tfsdk:"union"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	Union types.Bool `tfsdk:"union"`
 }
 
-// appIDPattern rejects what is clearly not an app id (a label with spaces, a path); the id itself
-// is checked by Okta.
-var appIDPattern = regexp.MustCompile(`^[^\s/]+$`)
+func (m *appUserAttributeModel) owner() string { return m.AppID.ValueString() }
 
 const appUserAttributeDescription = "One custom attribute of an Okta app's user profile schema " +
 	"(Directory -> Profile Editor -> <app> User), e.g. the Dialpad app's `dialpadPhone` read from the SCIM " +
@@ -62,94 +48,62 @@ const appUserAttributeDescription = "One custom attribute of an Okta app's user 
 	"property first.\n\n" +
 	"Changing `app_id`, `name`, `type` or `array_type` replaces the attribute."
 
-func (r *appUserAttributeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_okta_app_user_attribute"
-}
-
-func (r *appUserAttributeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := attributeSchemaAttributes()
-	attrs["name"] = withNameValidator(attrs["name"], newAttributeNameValidator(false))
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "`<app_id>/<name>`, also the import ID.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-	attrs["app_id"] = schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "Id of the app whose user profile schema holds the attribute. Changing it replaces the attribute.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		Validators:          []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
-	}
-	// Okta's app user schemas take permissions and keep none (recorded real-Okta traffic: 51 of 51
-	// POSTs), and refuse pattern (terraform-provider-okta #606): either would be a perpetual diff or
-	// an apply-time failure, so setting them is a plan-time error.
-	attrs["permissions"] = schema.StringAttribute{
-		Optional:           true,
-		DeprecationMessage: appNotKeptDetail("permissions"),
-		MarkdownDescription: "Not supported: Okta accepts `permissions` on an app user schema but does not keep it " +
-			"(the app user profile has no self-service permissions). Setting it is a plan-time error; set `permissions` on " +
-			"the Okta user attribute (`dialpad_okta_user_attribute`) instead.",
-	}
-	attrs["pattern"] = schema.StringAttribute{
-		Optional:           true,
-		DeprecationMessage: appNotKeptDetail("pattern"),
-		MarkdownDescription: "Not supported: Okta refuses `pattern` on app user schemas. Setting it is a plan-time " +
-			"error; set `pattern` on the Okta user attribute (`dialpad_okta_user_attribute`) instead.",
-	}
-	attrs["union"] = schema.BoolAttribute{
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
-		MarkdownDescription: "For `array` attributes: combine the values from all group assignments (`true`) instead " +
-			"of taking the highest-priority group's (default `false`). Not with `scope = \"SELF\"`.",
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: appUserAttributeDescription,
-		Attributes:          attrs,
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+var appAttributeOwner = attributeOwner{
+	typeName:    "dialpad_okta_app_user_attribute",
+	noun:        "app user attribute",
+	description: appUserAttributeDescription,
+	ownerAttr:   "app_id",
+	attributes: map[string]schema.Attribute{
+		"app_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "Id of the app whose user profile schema holds the attribute. Changing it replaces the attribute.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Validators:          []validator.String{stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes), such as data.dialpad_okta_app.dialpad.id")},
 		},
-	}
+		// Okta's app user schemas take permissions and keep none (recorded real-Okta traffic: 51 of 51
+		// POSTs), and refuse pattern (terraform-provider-okta #606): either would be a perpetual diff or
+		// an apply-time failure, so setting them is a plan-time error.
+		"permissions": schema.StringAttribute{
+			Optional:           true,
+			DeprecationMessage: appNotKeptDetail("permissions"),
+			MarkdownDescription: "Not supported: Okta accepts `permissions` on an app user schema but does not keep it " +
+				"(the app user profile has no self-service permissions). Setting it is a plan-time error; set `permissions` on " +
+				"the Okta user attribute (`dialpad_okta_user_attribute`) instead.",
+		},
+		"pattern": schema.StringAttribute{
+			Optional:           true,
+			DeprecationMessage: appNotKeptDetail("pattern"),
+			MarkdownDescription: "Not supported: Okta refuses `pattern` on app user schemas. Setting it is a plan-time " +
+				"error; set `pattern` on the Okta user attribute (`dialpad_okta_user_attribute`) instead.",
+		},
+		"union": schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(false),
+			MarkdownDescription: "For `array` attributes: combine the values from all group assignments (`true`) instead " +
+				"of taking the highest-priority group's (default `false`). Not with `scope = \"SELF\"`.",
+		},
+	},
+	newModel:      func() attributeModel { return &appUserAttributeModel{} },
+	importExample: "0oa1b2c3d4/dialpadPhone",
+	splitImportID: splitAppAttributeID,
+	modifyPlan:    planAppUserAttribute,
+	create:        (*okta.Client).CreateAppUserAttribute,
+	find:          (*okta.Client).FindAppUserAttribute,
+	update:        (*okta.Client).UpdateAppUserAttribute,
+	delete:        (*okta.Client).DeleteAppUserAttribute,
 }
 
-func (r *appUserAttributeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+// splitAppAttributeID splits the import ID "<app_id>/<name>".
+func splitAppAttributeID(id string) (appID, name string, ok bool) {
+	appID, name, ok = strings.Cut(id, "/")
+	return appID, name, ok && appID != "" && validate.VariableName(name) == nil
 }
 
-func (r *appUserAttributeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg appUserAttributeModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	for _, f := range []struct {
-		name string
-		v    types.String
-	}{{"permissions", cfg.Permissions}, {"pattern", cfg.Pattern}} {
-		if !f.v.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root(f.name), "Okta does not keep "+f.name+" on app user attributes",
-				appNotKeptDetail(f.name))
-		}
-	}
-	validateAttributeFields(ctx, cfg.attributeFieldsModel, &resp.Diagnostics)
-	if cfg.Union.ValueBool() {
-		if !cfg.Type.IsUnknown() && cfg.Type.ValueString() != "array" {
-			resp.Diagnostics.AddAttributeError(path.Root("union"), "Invalid union",
-				"union = true is only valid with type = \"array\".")
-		}
-		if cfg.Scope.ValueString() == "SELF" {
-			resp.Diagnostics.AddAttributeError(path.Root("union"), "Invalid union",
-				"union = true cannot be combined with scope = \"SELF\".")
-		}
-	}
-}
-
-// ModifyPlan notes an attribute this plan creates, so that a mapping expression reading it is not
-// refused at plan time because Okta does not have it yet (see dialpad_okta_attribute_mapping).
-func (r *appUserAttributeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
+// planAppUserAttribute notes an attribute this plan creates, so that a mapping expression reading
+// it is not refused at plan time because Okta does not have it yet (see
+// dialpad_okta_attribute_mapping).
+func planAppUserAttribute(ctx context.Context, c *okta.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var appID, name types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("app_id"), &appID)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
@@ -157,115 +111,32 @@ func (r *appUserAttributeResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	// Also on updates and no-ops: a replacement plans an update first, and noting is free.
-	r.client.NotePlannedAppUserAttribute(appID.ValueString(), name.ValueString())
+	c.NotePlannedAppUserAttribute(appID.ValueString(), name.ValueString())
 }
 
-func (r *appUserAttributeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan appUserAttributeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
+// validate refuses the fields Okta does not keep on app user schemas, and union where Okta
+// ignores it, besides the rules both resources share.
+func (m *appUserAttributeModel) validate(ctx context.Context, diags *diag.Diagnostics) {
+	for _, f := range []struct {
+		name string
+		v    types.String
+	}{{"permissions", m.Permissions}, {"pattern", m.Pattern}} {
+		if !f.v.IsNull() {
+			diags.AddAttributeError(path.Root(f.name), "Okta does not keep "+f.name+" on app user attributes",
+				appNotKeptDetail(f.name))
+		}
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	want := plan.toAttribute(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
+	m.attributeFieldsModel.validate(ctx, diags)
+	if m.Union.ValueBool() {
+		if !m.Type.IsUnknown() && m.Type.ValueString() != "array" {
+			diags.AddAttributeError(path.Root("union"), "Invalid union",
+				"union = true is only valid with type = \"array\".")
+		}
+		if m.Scope.ValueString() == "SELF" {
+			diags.AddAttributeError(path.Root("union"), "Invalid union",
+				"union = true cannot be combined with scope = \"SELF\".")
+		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	got, err := r.client.CreateAppUserAttribute(ctx, plan.AppID.ValueString(), want)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create Okta app user attribute", attributeErrorDetail("dialpad_okta_app_user_attribute", err))
-		return
-	}
-	plan.ID = types.StringValue(plan.AppID.ValueString() + "/" + got.Name)
-	plan.fromAttribute(got, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *appUserAttributeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state appUserAttributeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	got, err := r.client.FindAppUserAttribute(ctx, state.AppID.ValueString(), state.Name.ValueString())
-	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	} else if err != nil {
-		resp.Diagnostics.AddError("Cannot read Okta app user attribute", err.Error())
-		return
-	}
-	state.ID = types.StringValue(state.AppID.ValueString() + "/" + got.Name)
-	state.fromAttribute(got, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *appUserAttributeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan appUserAttributeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	want := plan.toAttribute(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	got, err := r.client.UpdateAppUserAttribute(ctx, plan.AppID.ValueString(), want)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot update Okta app user attribute", attributeErrorDetail("dialpad_okta_app_user_attribute", err))
-		return
-	}
-	plan.fromAttribute(got, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *appUserAttributeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state appUserAttributeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	if err := r.client.DeleteAppUserAttribute(ctx, state.AppID.ValueString(), state.Name.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete Okta app user attribute", attributeErrorDetail("dialpad_okta_app_user_attribute", err))
-	}
-}
-
-// ImportState takes "<app_id>/<name>".
-func (r *appUserAttributeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	appID, name, ok := strings.Cut(req.ID, "/")
-	if !ok || appID == "" || validate.VariableName(name) != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected \"<app_id>/<name>\" such as \"0oa1b2c3d4/dialpadPhone\", got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), appID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 }
 
 func (m *appUserAttributeModel) toAttribute(ctx context.Context, diags *diag.Diagnostics) okta.Attribute {

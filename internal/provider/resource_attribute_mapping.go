@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -104,13 +103,13 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 					"`appuser.<name>`) or a user type id (`oty...`, Okta -> app mapping, expressions read `user.<name>`). " +
 					"Changing it replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("default")},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
 			},
 			"target_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Id of the mapping's target: a user type id (e.g. `data.dialpad_okta_user_type.default.id`) or an app id. Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("default")},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
 			},
 			"mapping_id": schema.StringAttribute{
 				Computed:            true,
@@ -171,7 +170,7 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
@@ -325,14 +324,12 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	props, _ := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
 	m, err := r.client.CreateMappingProperties(ctx, source, target, props)
@@ -357,21 +354,18 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	owned, _ := mappingPropertiesFrom(ctx, state.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
 	// By the remembered id: one GET instead of a list and a GET (falls back to the lookup).
 	m, err := r.client.FindMappingByID(ctx, state.MappingID.ValueString(), source, target)
 	if okta.IsNotFound(err) {
-		tflog.Warn(ctx, "Okta mapping is gone; removing it from state", map[string]any{"source_id": source, "target_id": target})
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta mapping is gone", fmt.Sprintf("The mapping %s -> %s does not exist", source, target))
 		return
 	}
 	if err != nil {
@@ -387,7 +381,8 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 		}
 	}
 	if len(present) == 0 {
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta mapping properties are gone", fmt.Sprintf("None of the properties %s of the mapping %s (%s -> %s) exist",
+			strings.Join(mappingSortedKeys(owned), ", "), m.ID, source, target))
 		return
 	}
 	state.Properties = mappingPropertiesValue(present, &resp.Diagnostics)
@@ -407,15 +402,13 @@ func (r *attributeMappingResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	want, _ := mappingPropertiesFrom(ctx, plan.Properties, &resp.Diagnostics)
 	had, _ := mappingPropertiesFrom(ctx, state.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	changed := map[string]okta.MappingProperty{}
 	for name, p := range want {
@@ -463,14 +456,12 @@ func (r *attributeMappingResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	owned, _ := mappingPropertiesFrom(ctx, state.Properties, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
 	if err := r.client.DeleteMappingProperties(ctx, source, target, mappingSortedKeys(owned)); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -106,7 +105,7 @@ func (r *attributeSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
@@ -182,14 +181,12 @@ func (r *attributeSourceResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	priority := plan.priority(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	got, err := r.client.SetAttributeMaster(ctx, plan.UserType.ValueString(), plan.AttributeName.ValueString(), plan.MasterType.ValueString(), priority)
 	if err != nil {
@@ -207,17 +204,16 @@ func (r *attributeSourceResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	got, err := r.client.FindAttributeSource(ctx, state.UserType.ValueString(), state.AttributeName.ValueString())
 	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta attribute source priority is gone", fmt.Sprintf("The user attribute %s/%s, whose source priority this resource sets,"+
+			" does not exist", state.UserType.ValueString(), state.AttributeName.ValueString()))
 		return
 	} else if err != nil {
 		resp.Diagnostics.AddError("Cannot read Okta attribute source priority", err.Error())
@@ -239,14 +235,12 @@ func (r *attributeSourceResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	priority := plan.priority(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	got, err := r.client.SetAttributeMaster(ctx, plan.UserType.ValueString(), plan.AttributeName.ValueString(), plan.MasterType.ValueString(), priority)
 	if err != nil {
@@ -265,13 +259,11 @@ func (r *attributeSourceResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	_, err := r.client.SetAttributeMaster(ctx, state.UserType.ValueString(), state.AttributeName.ValueString(), okta.MasterProfileMaster, nil)
 	if err != nil && !okta.IsNotFound(err) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -63,7 +62,6 @@ const (
 	phoneSyncDefaultTitle     = "Dialpad Phone"
 	phoneSyncDefaultExternal  = "phoneNumbers.^[type=='Dialpad'].value"
 	phoneSyncDefaultNamespace = "urn:ietf:params:scim:schemas:core:2.0:User"
-	phoneSyncDefaultTimeout   = 20 * time.Minute
 )
 
 func (r *phoneSyncResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -127,7 +125,7 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"user_type": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
+				Optional: true, Computed: true, Default: stringdefault.StaticString(okta.DefaultUserType),
 				MarkdownDescription: userTypeArgumentDescription + " Changing it to another type moves the sync to that type in one apply.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -174,7 +172,7 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"mapping_expression":    expected("The mapping expression of the attribute (`appuser.<attribute_name>`) as Okta holds it; empty when the mapping property is gone."),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
@@ -291,12 +289,11 @@ func (r *phoneSyncResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Create)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(plan)
 	got, err := r.client.CreatePhoneSync(ctx, spec)
@@ -315,19 +312,16 @@ func (r *phoneSyncResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Read)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, phoneSyncReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(state)
 	got, err := r.client.ReadPhoneSync(ctx, spec)
 	if okta.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Okta phone sync is gone",
-			fmt.Sprintf("None of the pieces of the phone sync %s exist in Okta any more; Terraform will plan to create it again.", spec.ID()))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "Okta phone sync is gone", "None of the pieces of the phone sync "+spec.ID()+" exist")
 		return
 	}
 	if err != nil {
@@ -351,12 +345,11 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, plan.Timeouts.Update)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(plan)
 	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec)
@@ -386,12 +379,11 @@ func (r *phoneSyncResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel, diags := phoneSyncTimeout(ctx, state.Timeouts.Delete)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	defer cancel()
 
 	spec := specFromModel(state)
 	if err := r.client.DeletePhoneSync(ctx, spec); err != nil {
@@ -447,11 +439,15 @@ func planPhoneSyncMove(state phoneSyncModel, plan *phoneSyncModel, otherType boo
 			"(with the values they hold). "+after)
 }
 
-// specFromModel is what the configuration (or state) asks of Okta.
+// specFromModel is what the configuration (or state) asks of Okta. It is the one place defaults
+// reach a model that lacks them, from the constants the schema's Defaults use: the configuration
+// has them already, but a state imported and not yet refreshed holds only the import ID's parts
+// (its refresh checks Okta against the defaults), and override_profile_source stays null in the
+// state of a sync imported from an org that does not report source priorities.
 func specFromModel(m phoneSyncModel) okta.PhoneSyncSpec {
 	return okta.PhoneSyncSpec{
 		AppID:                 m.AppID.ValueString(),
-		UserType:              phoneSyncString(m.UserType, "default"),
+		UserType:              phoneSyncString(m.UserType, okta.DefaultUserType),
 		AttributeName:         phoneSyncString(m.AttributeName, phoneSyncDefaultAttribute),
 		DisplayName:           phoneSyncString(m.DisplayName, phoneSyncDefaultTitle),
 		Description:           phoneSyncString(m.Description, phoneSyncDefaultTitle),
@@ -531,11 +527,11 @@ func (m *phoneSyncModel) fromObserved(spec okta.PhoneSyncSpec, o *okta.PhoneSync
 	if p := o.MappingProp; p != nil {
 		push = &p.PushStatus
 	}
-	m.DisplayName = pick(prior.DisplayName, phoneSyncDefaultTitle, uTitle, aTitle)
-	m.Description = pick(prior.Description, phoneSyncDefaultTitle, uDesc, aDesc)
-	m.ExternalName = pick(prior.ExternalName, phoneSyncDefaultExternal, ext)
-	m.ExternalNamespace = pick(prior.ExternalNamespace, phoneSyncDefaultNamespace, ns)
-	m.PushStatus = pick(prior.PushStatus, okta.PushStatusPush, push)
+	m.DisplayName = pick(prior.DisplayName, spec.DisplayName, uTitle, aTitle)
+	m.Description = pick(prior.Description, spec.Description, uDesc, aDesc)
+	m.ExternalName = pick(prior.ExternalName, spec.ExternalName, ext)
+	m.ExternalNamespace = pick(prior.ExternalNamespace, spec.ExternalNamespace, ns)
+	m.PushStatus = pick(prior.PushStatus, spec.PushStatus, push)
 	// The source priority is ours only when we override it; otherwise it is left to the admin.
 	// An org that does not report master leaves nothing to compare: keep what was written.
 	unreported := o.UserAttr != nil && o.UserAttr.Source.Unreported
@@ -549,15 +545,6 @@ func phoneSyncString(v types.String, def string) string {
 		return def
 	}
 	return v.ValueString()
-}
-
-func phoneSyncTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	d, diags := get(ctx, phoneSyncDefaultTimeout)
-	if diags.HasError() {
-		return ctx, func() {}, diags
-	}
-	c, cancel := context.WithTimeout(ctx, d)
-	return c, cancel, diags
 }
 
 // phoneSyncErrorDetail is Okta's answer plus what the user can do next.

@@ -2,78 +2,32 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
-	"github.com/dialpad/terraform-provider-dialpad/internal/validate"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = (*userAttributeResource)(nil)
-	_ resource.ResourceWithImportState    = (*userAttributeResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*userAttributeResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*userAttributeResource)(nil)
-)
+var _ attributeModel = (*userAttributeModel)(nil)
 
-// NewUserAttributeResource is the constructor of resource "dialpad_okta_user_attribute".
-func NewUserAttributeResource() resource.Resource { return &userAttributeResource{} }
-
-type userAttributeResource struct {
-	client *okta.Client
+// NewUserAttributeResource is the constructor of resource "dialpad_okta_user_attribute": the
+// attribute resource (attribute_resource.go) owned by a user type's profile schema.
+func NewUserAttributeResource() resource.Resource {
+	return &attributeResource{owner: userTypeAttributeOwner}
 }
 
 type userAttributeModel struct {
-	ID       types.String `tfsdk:"id"`
 	UserType types.String `tfsdk:"user_type"`
 	attributeFieldsModel
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
-// attributeFieldsModel holds the fields the user and app user attribute resources share.
-type attributeFieldsModel struct {
-	Name              types.String `tfsdk:"name"`
-	Title             types.String `tfsdk:"title"`
-	Description       types.String `tfsdk:"description"`
-	Type              types.String `tfsdk:"type"`
-	ArrayType         types.String `tfsdk:"array_type"`
-	Required          types.Bool   `tfsdk:"required"`
-	Unique            types.Bool   `tfsdk:"unique"`
-	Scope             types.String `tfsdk:"scope"`
-	Permissions       types.String `tfsdk:"permissions"`
-	Enum              types.List   `tfsdk:"enum"`
-	OneOf             types.List   `tfsdk:"one_of"`
-	MinLength         types.Int64  `tfsdk:"min_length"`
-	MaxLength         types.Int64  `tfsdk:"max_length"`
-	Pattern           types.String `tfsdk:"pattern"`
-	ExternalName      types.String `tfsdk:"external_name"`
-	ExternalNamespace types.String `tfsdk:"external_namespace"`
-}
-
-type enumChoiceModel struct {
-	Const types.String `tfsdk:"const"`
-	Title types.String `tfsdk:"title"`
-}
-
-var enumChoiceAttrTypes = map[string]attr.Type{"const": types.StringType, "title": types.StringType}
+func (m *userAttributeModel) owner() string { return m.UserType.ValueString() }
 
 const userAttributeDescription = "One custom attribute of an Okta user type's profile schema " +
 	"(Directory -> Profile Editor -> User).\n\n" +
@@ -96,490 +50,34 @@ const userAttributeDescription = "One custom attribute of an Okta user type's pr
 	"mapping still uses it. (`create_before_destroy` needs the new attribute to be another one: a new `type` under the " +
 	"same name and user type cannot be created while the old one exists.)"
 
-func (r *userAttributeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_okta_user_attribute"
-}
-
-func (r *userAttributeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := attributeSchemaAttributes()
-	attrs["name"] = withNameValidator(attrs["name"], newAttributeNameValidator(true))
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "`<user_type>/<name>`, also the import ID.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-	attrs["user_type"] = schema.StringAttribute{
-		Optional:            true,
-		Computed:            true,
-		Default:             stringdefault.StaticString(okta.DefaultUserType),
-		MarkdownDescription: userTypeArgumentDescription + " Changing it to another type replaces the attribute.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: userAttributeDescription,
-		Attributes:          attrs,
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
-		},
-	}
-}
-
-func (r *userAttributeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *userAttributeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg userAttributeModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	validateAttributeFields(ctx, cfg.attributeFieldsModel, &resp.Diagnostics)
-}
-
-// ModifyPlan makes the spellings of one user type one value and checks that it exists (see
-// planUserType). Never on destroy.
-func (r *userAttributeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	planUserType(ctx, r.client, req, resp, path.Root("user_type"), true)
-}
-
-func (r *userAttributeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userAttributeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	want := plan.toAttribute(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	got, err := r.client.CreateUserAttribute(ctx, plan.UserType.ValueString(), want)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create Okta user attribute", attributeErrorDetail("dialpad_okta_user_attribute", err))
-		return
-	}
-	plan.ID = types.StringValue(plan.UserType.ValueString() + "/" + got.Name)
-	plan.fromAttribute(got, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *userAttributeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userAttributeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	got, err := r.client.FindUserAttribute(ctx, state.UserType.ValueString(), state.Name.ValueString())
-	if okta.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	} else if err != nil {
-		resp.Diagnostics.AddError("Cannot read Okta user attribute", err.Error())
-		return
-	}
-	state.ID = types.StringValue(state.UserType.ValueString() + "/" + got.Name)
-	state.fromAttribute(got, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *userAttributeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan userAttributeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	want := plan.toAttribute(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	got, err := r.client.UpdateUserAttribute(ctx, plan.UserType.ValueString(), want)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot update Okta user attribute", attributeErrorDetail("dialpad_okta_user_attribute", err))
-		return
-	}
-	plan.fromAttribute(got, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *userAttributeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userAttributeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, 20*time.Minute)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	if err := r.client.DeleteUserAttribute(ctx, state.UserType.ValueString(), state.Name.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete Okta user attribute", attributeErrorDetail("dialpad_okta_user_attribute", err))
-	}
-}
-
-// ImportState takes "<user_type>/<name>" (or just "<name>" for the default user type).
-func (r *userAttributeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userType, name, ok := splitUserTypeID(req.ID)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected \"<user_type>/<name>\" such as \"default/dialpadPhone\", got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), userType+"/"+name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_type"), userType)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-}
-
-// splitUserTypeID splits the import ID "<user_type>/<name>" of the user attribute and attribute
-// source resources; a bare "<name>" means the default user type. ok is false when it is neither.
-func splitUserTypeID(id string) (userType, name string, ok bool) {
-	userType, name, found := strings.Cut(id, "/")
-	if !found {
-		userType, name = okta.DefaultUserType, id
-	}
-	return userType, name, userType != "" && validate.VariableName(name) == nil
-}
-
-// ---- helpers shared with dialpad_okta_app_user_attribute -------------------------------------
-
-// withNameValidator replaces the validator of the shared "name" attribute: the user profile and
-// an app user profile refuse different names (base properties).
-func withNameValidator(a schema.Attribute, v validator.String) schema.Attribute {
-	s := a.(schema.StringAttribute)
-	s.Validators = []validator.String{v}
-	return s
-}
-
-// attributeSchemaAttributes are the schema attributes both attribute resources have.
-func attributeSchemaAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: "Variable name of the attribute (what mappings and expressions refer to): letters, " +
-				"digits and underscores, not starting with a digit. Changing it replaces the attribute.",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:    []validator.String{variableNameValidator()},
-		},
-		"title": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "Display name shown in the Admin Console.",
+var userTypeAttributeOwner = attributeOwner{
+	typeName:    "dialpad_okta_user_attribute",
+	noun:        "user attribute",
+	description: userAttributeDescription,
+	ownerAttr:   "user_type",
+	userProfile: true,
+	attributes: map[string]schema.Attribute{
+		"user_type": schema.StringAttribute{
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(okta.DefaultUserType),
+			MarkdownDescription: userTypeArgumentDescription + " Changing it to another type replaces the attribute.",
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-		"description": schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Description of the attribute.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"type": schema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			Default:  stringdefault.StaticString("string"),
-			MarkdownDescription: "Data type: `string` (default), `boolean`, `number`, `integer` or `array`. Okta cannot " +
-				"change the type of an existing attribute, so changing it replaces the attribute.",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:    []validator.String{stringvalidator.OneOf(validate.AttributeTypes...)},
-		},
-		"array_type": schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Type of the elements when `type = \"array\"` (required then): `string`, `number` or `integer`. Changing it replaces the attribute.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:          []validator.String{stringvalidator.OneOf(validate.ArrayItemTypes...)},
-		},
-		"required": schema.BoolAttribute{
-			Optional:            true,
-			Computed:            true,
-			Default:             booldefault.StaticBool(false),
-			MarkdownDescription: "Whether every profile must have a value (default `false`).",
-		},
-		"unique": schema.BoolAttribute{
-			Optional:            true,
-			Computed:            true,
-			Default:             booldefault.StaticBool(false),
-			MarkdownDescription: "Whether values must be unique across users (default `false`); `string`, `number` and `integer` types only.",
-		},
-		"scope": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			Default:             stringdefault.StaticString("NONE"),
-			MarkdownDescription: "`NONE` (default) or `SELF`.",
-			Validators:          []validator.String{stringvalidator.OneOf(validate.Scopes...)},
-		},
-		"permissions": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			Default:             stringdefault.StaticString("READ_ONLY"),
-			MarkdownDescription: "What the user may do with their own value: `HIDE`, `READ_ONLY` (default) or `READ_WRITE`.",
-			Validators:          []validator.String{stringvalidator.OneOf(validate.Permissions...)},
-		},
-		"enum": schema.ListAttribute{
-			ElementType: types.StringType,
-			Optional:    true,
-			MarkdownDescription: "Allowed values (numbers written as strings for numeric types). Not with `one_of`, which " +
-				"sets the allowed values together with their display names.",
-			Validators: []validator.List{
-				listvalidator.SizeAtLeast(1),
-				listvalidator.UniqueValues(),
-				listvalidator.ConflictsWith(path.MatchRoot("one_of")),
-			},
-		},
-		"one_of": schema.ListNestedAttribute{
-			Optional:            true,
-			MarkdownDescription: "Allowed values with display names, in order; the attribute's enum is set to the `const` values.",
-			Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-			NestedObject: schema.NestedAttributeObject{
-				Attributes: map[string]schema.Attribute{
-					"const": schema.StringAttribute{Required: true, MarkdownDescription: "The value."},
-					"title": schema.StringAttribute{Required: true, MarkdownDescription: "Its display name."},
-				},
-			},
-		},
-		"min_length": schema.Int64Attribute{
-			Optional:            true,
-			MarkdownDescription: "Minimum length of a `string` value.",
-		},
-		"max_length": schema.Int64Attribute{
-			Optional:            true,
-			MarkdownDescription: "Maximum length of a `string` value.",
-		},
-		"pattern": schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Regular expression a `string` value must match (Okta evaluates it, Java syntax).",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), patternValidator()},
-		},
-		"external_name": schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "Name of the attribute in the external system: a dotted path, where a segment may be " +
-				"Okta's filter `^[attr==value]`, e.g. `phoneNumbers.^[type=='Dialpad'].value`. Updated in place.",
-			Validators: []validator.String{externalNameValidator()},
-		},
-		"external_namespace": schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "URN of the external schema, e.g. `urn:ietf:params:scim:schemas:core:2.0:User`. Updated in place.",
-			Validators:          []validator.String{urnValidator()},
-		},
-	}
+	},
+	newModel: func() attributeModel { return &userAttributeModel{} },
+	// A bare "<name>" is an attribute of the default user type.
+	importExample: okta.DefaultUserType + "/dialpadPhone",
+	splitImportID: splitUserTypeID,
+	modifyPlan:    planUserAttribute,
+	create:        (*okta.Client).CreateUserAttribute,
+	find:          (*okta.Client).FindUserAttribute,
+	update:        (*okta.Client).UpdateUserAttribute,
+	delete:        (*okta.Client).DeleteUserAttribute,
 }
 
-// validateAttributeFields checks the rules between arguments; known values only.
-func validateAttributeFields(ctx context.Context, m attributeFieldsModel, diags *diag.Diagnostics) {
-	typ := m.Type.ValueString()
-	if m.Type.IsNull() {
-		typ = "string"
-	}
-	typeKnown := !m.Type.IsUnknown()
-	if typeKnown {
-		switch {
-		case typ == "array" && m.ArrayType.IsNull():
-			diags.AddAttributeError(path.Root("array_type"), "Missing array_type",
-				"array_type is required when type = \"array\": set it to \"string\", \"number\" or \"integer\".")
-		case typ != "array" && !m.ArrayType.IsNull():
-			diags.AddAttributeError(path.Root("array_type"), "Invalid array_type",
-				fmt.Sprintf("array_type is only valid with type = \"array\" (type is %q); remove it.", typ))
-		}
-		if typ != "string" {
-			for _, f := range []struct {
-				name string
-				set  bool
-			}{{"min_length", !m.MinLength.IsNull()}, {"max_length", !m.MaxLength.IsNull()}, {"pattern", !m.Pattern.IsNull()}} {
-				if f.set {
-					diags.AddAttributeError(path.Root(f.name), "Invalid "+f.name,
-						fmt.Sprintf("%s is only valid with type = \"string\" (type is %q).", f.name, typ))
-				}
-			}
-		}
-		if (typ == "boolean" || typ == "array") && m.Unique.ValueBool() {
-			diags.AddAttributeError(path.Root("unique"), "Invalid unique",
-				fmt.Sprintf("Okta supports unique values only for string, number and integer attributes (type is %q).", typ))
-		}
-		if typ == "boolean" && (!m.Enum.IsNull() || !m.OneOf.IsNull()) {
-			diags.AddAttributeError(path.Root("enum"), "Invalid enum",
-				"enum and one_of are not supported for boolean attributes.")
-		}
-	}
-	if !m.MinLength.IsUnknown() && !m.MaxLength.IsUnknown() {
-		if err := validate.Lengths(m.MinLength.ValueInt64Pointer(), m.MaxLength.ValueInt64Pointer()); err != nil {
-			diags.AddAttributeError(path.Root("min_length"), "Invalid min_length/max_length", err.Error())
-		}
-	}
-	itemType := typ
-	if typ == "array" {
-		itemType = m.ArrayType.ValueString()
-	}
-	numeric := typeKnown && !m.ArrayType.IsUnknown() && (itemType == "integer" || itemType == "number")
-	check := func(p path.Path, v string) {
-		if !numeric {
-			return
-		}
-		if _, err := strconv.ParseFloat(v, 64); err != nil || (itemType == "integer" && strings.ContainsAny(v, ".eE")) {
-			diags.AddAttributeError(p, "Invalid enum value", fmt.Sprintf("%q is not a valid %s.", v, itemType))
-		}
-	}
-	if !m.Enum.IsNull() && !m.Enum.IsUnknown() {
-		var values []types.String
-		diags.Append(m.Enum.ElementsAs(ctx, &values, false)...)
-		for i, v := range values {
-			if !v.IsUnknown() && !v.IsNull() {
-				check(path.Root("enum").AtListIndex(i), v.ValueString())
-			}
-		}
-	}
-	if !m.OneOf.IsNull() && !m.OneOf.IsUnknown() {
-		var choices []enumChoiceModel
-		diags.Append(m.OneOf.ElementsAs(ctx, &choices, false)...)
-		var consts []string
-		known := true
-		for i, c := range choices {
-			if c.Const.IsUnknown() {
-				known = false
-				continue
-			}
-			consts = append(consts, c.Const.ValueString())
-			check(path.Root("one_of").AtListIndex(i).AtName("const"), c.Const.ValueString())
-		}
-		if known {
-			if err := validate.Unique(consts); err != nil {
-				diags.AddAttributeError(path.Root("one_of"), "Invalid one_of", "one_of consts: "+err.Error())
-			}
-		}
-	}
-}
-
-func (m *userAttributeModel) toAttribute(ctx context.Context, diags *diag.Diagnostics) okta.Attribute {
-	return m.attributeFieldsModel.toAttribute(ctx, diags)
-}
-
-func (m *userAttributeModel) fromAttribute(a *okta.Attribute, diags *diag.Diagnostics) {
-	m.attributeFieldsModel.fromAttribute(a, diags)
-}
-
-func (m attributeFieldsModel) toAttribute(ctx context.Context, diags *diag.Diagnostics) okta.Attribute {
-	a := okta.Attribute{
-		Name:              m.Name.ValueString(),
-		Title:             m.Title.ValueString(),
-		Description:       m.Description.ValueString(),
-		Type:              m.Type.ValueString(),
-		ArrayType:         m.ArrayType.ValueString(),
-		Required:          m.Required.ValueBool(),
-		Unique:            m.Unique.ValueBool(),
-		Scope:             m.Scope.ValueString(),
-		Permission:        m.Permissions.ValueString(),
-		MinLength:         m.MinLength.ValueInt64Pointer(),
-		MaxLength:         m.MaxLength.ValueInt64Pointer(),
-		Pattern:           m.Pattern.ValueString(),
-		ExternalName:      m.ExternalName.ValueString(),
-		ExternalNamespace: m.ExternalNamespace.ValueString(),
-	}
-	if !m.Enum.IsNull() {
-		diags.Append(m.Enum.ElementsAs(ctx, &a.Enum, false)...)
-	}
-	if !m.OneOf.IsNull() {
-		var choices []enumChoiceModel
-		diags.Append(m.OneOf.ElementsAs(ctx, &choices, false)...)
-		for _, c := range choices {
-			a.OneOf = append(a.OneOf, okta.EnumChoice{Const: c.Const.ValueString(), Title: c.Title.ValueString()})
-		}
-	}
-	return a
-}
-
-// fromAttribute writes what Okta holds into the model. Optional arguments Okta does not hold are
-// null; enum is null when one_of is set (one_of carries the values).
-func (m *attributeFieldsModel) fromAttribute(a *okta.Attribute, diags *diag.Diagnostics) {
-	m.Name = types.StringValue(a.Name)
-	m.Title = types.StringValue(a.Title)
-	m.Description = optionalString(a.Description)
-	m.Type = types.StringValue(a.Type)
-	m.ArrayType = types.StringNull()
-	if a.Type == "array" {
-		m.ArrayType = optionalString(a.ArrayType)
-	}
-	m.Required = types.BoolValue(a.Required)
-	m.Unique = types.BoolValue(a.Unique)
-	m.Scope = types.StringValue(a.Scope)
-	m.Permissions = types.StringValue(a.Permission)
-	m.MinLength = types.Int64PointerValue(a.MinLength)
-	m.MaxLength = types.Int64PointerValue(a.MaxLength)
-	m.Pattern = optionalString(a.Pattern)
-	m.ExternalName = optionalString(a.ExternalName)
-	m.ExternalNamespace = optionalString(a.ExternalNamespace)
-
-	m.Enum = types.ListNull(types.StringType)
-	m.OneOf = types.ListNull(types.ObjectType{AttrTypes: enumChoiceAttrTypes})
-	if len(a.OneOf) > 0 {
-		elems := make([]attr.Value, len(a.OneOf))
-		for i, c := range a.OneOf {
-			obj, d := types.ObjectValue(enumChoiceAttrTypes, map[string]attr.Value{
-				"const": types.StringValue(c.Const), "title": types.StringValue(c.Title),
-			})
-			diags.Append(d...)
-			elems[i] = obj
-		}
-		list, d := types.ListValue(types.ObjectType{AttrTypes: enumChoiceAttrTypes}, elems)
-		diags.Append(d...)
-		m.OneOf = list
-	} else if len(a.Enum) > 0 {
-		elems := make([]attr.Value, len(a.Enum))
-		for i, v := range a.Enum {
-			elems[i] = types.StringValue(v)
-		}
-		list, d := types.ListValue(types.StringType, elems)
-		diags.Append(d...)
-		m.Enum = list
-	}
-}
-
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// requireClient reports whether the provider is configured; CRUD needs Okta.
-func requireClient(c *okta.Client, diags *diag.Diagnostics) bool {
-	if c == nil {
-		diags.AddError("Provider not configured", errNotConfigured)
-		return false
-	}
-	return true
-}
-
-// attributeErrorDetail explains a failed attribute write: what happened, Okta's answer, and what
-// to do next.
-func attributeErrorDetail(resourceType string, err error) string {
-	var exists *okta.AttributeExistsError
-	var inUse *okta.AttributeInUseError
-	switch {
-	case errors.As(err, &exists):
-		return fmt.Sprintf("%s.\n\nTo manage the existing attribute, import it:\n\n"+
-			"  terraform import %s.<resource name> %s\n\nor with an import block (Terraform 1.5+):\n\n"+
-			"  import {\n    to = %s.<resource name>\n    id = %q\n  }\n\n"+
-			"Otherwise choose another name.", err, resourceType, exists.ImportID, resourceType, exists.ImportID)
-	case errors.As(err, &inUse):
-		return err.Error()
-	case okta.IsNotFound(err):
-		return fmt.Sprintf("%s. It may have been deleted outside Terraform; run terraform apply again to re-create it.", err)
-	}
-	return err.Error()
+// planUserAttribute makes the spellings of one user type one value and checks that it exists (see
+// planUserType).
+func planUserAttribute(ctx context.Context, c *okta.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planUserType(ctx, c, req, resp, path.Root("user_type"), true)
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -63,3 +64,7 @@ func newAttributeNameValidator(userProfile bool) validator.String {
 func patternValidator() validator.String {
 	return ruleValidator{what: "a regular expression", rule: validate.Pattern}
 }
+
+// appIDPattern rejects what is clearly not an app id (a label with spaces, a path); the id itself
+// is checked by Okta.
+var appIDPattern = regexp.MustCompile(`^[^\s/]+$`)
