@@ -44,8 +44,9 @@ func (c *Client) FindApp(ctx context.Context, id string) (App, error) {
 	if id == "" {
 		return App{}, &NotFoundError{Kind: "app", ID: id}
 	}
-	// Through the read cache: the data source and each resource's plan-time check ask for the same app.
-	v, err := c.cache.get(ctx, "app "+id, func(ctx context.Context) (any, error) {
+	// Through the read cache: the data source and each resource's plan-time check ask for the same
+	// app, and a listing of the apps (the profile-sourcing check) answers for each app it holds.
+	v, err := c.cache.get(ctx, appCacheKey(id), func(ctx context.Context) (any, error) {
 		var a appJSON
 		if err := c.doJSON(ctx, "GET", "/api/v1/apps/"+url.PathEscape(id), nil, nil, &a); err != nil {
 			return nil, c.translate(err, nil, "app", id)
@@ -98,11 +99,19 @@ func (c *Client) ListProfileSourceApps(ctx context.Context) ([]App, error) {
 	return out, nil
 }
 
+func appCacheKey(id string) string { return "app " + id }
+
 // listApps lists apps through the read cache: every plan-time profile-sourcing check lists them.
+// Each app listed also answers FindApp for it.
 func (c *Client) listApps(ctx context.Context, q url.Values) ([]App, error) {
 	q.Set("limit", strconv.Itoa(200))
 	v, err := c.cache.get(ctx, "apps "+q.Encode(), func(ctx context.Context) (any, error) {
-		return c.fetchApps(ctx, q)
+		at := c.cache.now()
+		apps, err := c.fetchApps(ctx, q)
+		for _, a := range apps {
+			c.cache.seed(appCacheKey(a.ID), a, at)
+		}
+		return apps, err
 	})
 	if err != nil {
 		return nil, err

@@ -98,6 +98,32 @@ func (c *Client) FindMappingID(ctx context.Context, sourceID, targetID string) (
 	return r.ID, err
 }
 
+// FindAppUserTypeMapping returns the ids of the user type userType (a name or an id; "", "default"
+// and "user" are the default type) and of the mapping from app appID to it, from one listing of
+// the app's mappings: each names its target, and a user type target by its id and its name (the
+// default type's name is "user"). When the listing holds no such target it falls back to
+// FindUserType and FindMappingID; what it found before an error is returned with it.
+func (c *Client) FindAppUserTypeMapping(ctx context.Context, appID, userType string) (userTypeID, mappingID string, err error) {
+	refs, err := c.listMappings(ctx, appID, "")
+	if err != nil && !IsNotFound(err) {
+		return "", "", err
+	}
+	for _, r := range refs {
+		if r.SourceID != appID || r.TargetType != "user" {
+			continue
+		}
+		if (IsDefaultUserType(userType) && r.TargetName == DefaultUserTypeName) || r.TargetID == userType || r.TargetName == userType {
+			return r.TargetID, r.ID, nil
+		}
+	}
+	ut, err := c.FindUserType(ctx, userType)
+	if err != nil {
+		return "", "", err
+	}
+	id, err := c.FindMappingID(ctx, appID, ut.ID)
+	return ut.ID, id, err
+}
+
 // ListMappings lists the org's mappings, filtered by source and/or target id when not empty. The
 // list omits properties (Properties is nil); GetMapping reads them.
 func (c *Client) ListMappings(ctx context.Context, sourceID, targetID string) ([]Mapping, error) {
@@ -219,52 +245,97 @@ func (c *Client) fetchMappingList(ctx context.Context, sourceID, targetID string
 // *MappingPropertyExistsError) when any of them is already mapped, checked once before its first
 // write; after an ambiguous failure of its own write it accepts what Okta shows if it matches.
 func (c *Client) CreateMappingProperties(ctx context.Context, sourceID, targetID string, props map[string]MappingProperty) (*Mapping, error) {
-	return c.writeMapping(ctx, sourceID, targetID, props, nil, true)
+	return c.writeMapping(ctx, mappingChange{sourceID: sourceID, targetID: targetID, set: props, create: true})
 }
 
 // UpdateMappingProperties sets props and removes the properties named in remove, leaving every
 // other property of the mapping as it is.
 func (c *Client) UpdateMappingProperties(ctx context.Context, sourceID, targetID string, props map[string]MappingProperty, remove []string) (*Mapping, error) {
-	return c.writeMapping(ctx, sourceID, targetID, props, remove, false)
+	return c.UpdateMappingPropertiesByID(ctx, "", sourceID, targetID, props, remove)
+}
+
+// UpdateMappingPropertiesByID is UpdateMappingProperties for a caller that remembers the mapping's
+// id (a resource's state): it saves the lookup, and falls back to it when Okta no longer has the
+// id or it names another source or target.
+func (c *Client) UpdateMappingPropertiesByID(ctx context.Context, mappingID, sourceID, targetID string, props map[string]MappingProperty, remove []string) (*Mapping, error) {
+	return c.writeMapping(ctx, mappingChange{mappingID: mappingID, sourceID: sourceID, targetID: targetID, set: props, remove: remove})
 }
 
 // DeleteMappingProperties removes the named properties (and only those) from the mapping. A
 // mapping or property that is already gone counts as deleted.
 func (c *Client) DeleteMappingProperties(ctx context.Context, sourceID, targetID string, names []string) error {
-	_, err := c.writeMapping(ctx, sourceID, targetID, nil, names, false)
+	return c.DeleteMappingPropertiesByID(ctx, "", sourceID, targetID, names)
+}
+
+// DeleteMappingPropertiesByID is DeleteMappingProperties with the mapping's id remembered (see
+// UpdateMappingPropertiesByID).
+func (c *Client) DeleteMappingPropertiesByID(ctx context.Context, mappingID, sourceID, targetID string, names []string) error {
+	_, err := c.writeMapping(ctx, mappingChange{mappingID: mappingID, sourceID: sourceID, targetID: targetID, remove: names})
 	if IsNotFound(err) {
 		return nil
 	}
 	return err
 }
 
-// writeMapping is every mapping write. Under the mapping's lock it reads the whole mapping, posts
-// a partial update holding only the callers' properties (a removed property is sent as JSON null,
-// which the SDK's typed models cannot express, hence the raw call), then reads back until Okta
-// shows the result. Okta may answer 200 and drop the write (a write too soon after the previous
-// one) or show it late (eventual consistency), so the post is repeated until the read-back
-// matches or ctx (the resource's timeout) ends.
+// mappingChange is what one caller asks of one mapping.
+type mappingChange struct {
+	sourceID, targetID string
+	// mappingID is the mapping's id when the caller knows it (a resource's plan or state, read from
+	// Okta for this source and target): it saves the list call. One Okta no longer has, or that
+	// names another source or target, falls back to the lookup.
+	mappingID string
+	set       map[string]MappingProperty
+	remove    []string
+	// create refuses properties that are already mapped otherwise, checked on a read before the
+	// first write, unless knownNew: the caller knows none of set can be mapped yet (Okta maps only
+	// existing attributes, and the caller has just created each target attribute).
+	create, knownNew bool
+}
+
+// writeMapping is every mapping write. Under the mapping's lock it posts a partial update holding
+// only the callers' properties (a removed property is sent as JSON null, which the SDK's typed
+// models cannot express, hence the raw call), then reads back until Okta shows the result. Okta may
+// answer 200 and drop the write (a write too soon after the previous one) or show it late
+// (eventual consistency), so the post is repeated until the read-back matches or ctx (the
+// resource's timeout) ends. A partial update needs nothing of what Okta holds, so the mapping is
+// read before the first post only to refuse a create of an already-mapped property.
 //
 // Writes to one mapping are group-committed: callers queue their change, and whoever holds the
 // lock sends every queued change that does not touch the same property in one POST. With
 // Terraform's parallelism, N resources on one mapping then cost a few writes instead of N, and
 // give Okta's lost-update window fewer chances.
-func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, set map[string]MappingProperty, remove []string, create bool) (*Mapping, error) {
+func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		// Callers pass the resource's timeout; this only bounds a caller that forgot.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, 20*time.Minute)
 		defer cancel()
 	}
+	if ch.mappingID != "" {
+		m, err := c.writeMappingTo(ctx, mappingRef{ID: ch.mappingID, SourceID: ch.sourceID, TargetID: ch.targetID}, ch)
+		if !IsNotFound(err) {
+			return m, err
+		}
+		// The remembered id is gone or names another pair: look the mapping up.
+	}
 	// Only the id is needed here: the batch reads the mapping itself, fresh, under the lock.
-	found, err := c.findMappingRef(ctx, sourceID, targetID)
+	found, err := c.findMappingRef(ctx, ch.sourceID, ch.targetID)
 	if err != nil {
 		return nil, err
 	}
+	if found.ID == ch.mappingID {
+		return nil, &NotFoundError{Kind: "mapping", ID: found.ID}
+	}
+	return c.writeMappingTo(ctx, found, ch)
+}
+
+// writeMappingTo queues the change on the mapping ref and writes it (see writeMapping).
+func (c *Client) writeMappingTo(ctx context.Context, ref mappingRef, ch mappingChange) (*Mapping, error) {
 	q := mappingQueueOf(c)
-	op := &mappingOp{set: set, remove: remove, create: create, sourceID: sourceID, targetID: targetID}
-	q.add(found.ID, op)
-	unlock := c.locks.Lock("mapping:" + found.ID)
+	op := &mappingOp{set: ch.set, remove: ch.remove, create: ch.create, sourceID: ch.sourceID, targetID: ch.targetID,
+		blind: !ch.create || ch.knownNew}
+	q.add(ref.ID, op)
+	unlock := c.locks.Lock("mapping:" + ref.ID)
 	defer unlock()
 
 	// Changes are written in queue order, so that two changes of one property (one resource
@@ -274,15 +345,15 @@ func (c *Client) writeMapping(ctx context.Context, sourceID, targetID string, se
 		if done, m, err := q.result(op); done {
 			return m, err
 		}
-		c.runMappingBatch(ctx, found.ID, q.take(found.ID))
+		c.runMappingBatch(ctx, ref.ID, q.take(ref.ID))
 	}
 	if done, m, err := q.result(op); done {
 		return m, err
 	}
 	// Our deadline passed before Okta showed our change; the other changes of the batch stay
 	// queued for the next lock holder.
-	q.drop(found.ID, op)
-	return nil, mappingTimeout(ctx, found, op.set, op.remove, op.lastErr)
+	q.drop(ref.ID, op)
+	return nil, mappingTimeout(ctx, ref, op.set, op.remove, op.lastErr)
 }
 
 // mappingOp is one caller's change to one mapping.
@@ -291,6 +362,7 @@ type mappingOp struct {
 	remove             []string
 	create             bool
 	sourceID, targetID string
+	blind              bool // needs no read before its first post (see mappingChange)
 
 	attempted bool  // sent at least once: from then on a matching property is ours, not a conflict
 	lastErr   error // last ambiguous failure, for the timeout message
@@ -408,17 +480,40 @@ func (q *mappingQueue) settle(id string, ops []*mappingOp, m *Mapping, err error
 // runMappingBatch writes the ops of one batch (the caller holds the mapping's lock) until Okta
 // shows each, or ctx ends; ops still unfinished then stay queued.
 func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappingOp) {
+	active := batch
+	if !allBlind(batch) {
+		active = c.preReadMapping(ctx, id, batch)
+	}
+	c.postMappingBatch(ctx, id, active)
+}
+
+func allBlind(batch []*mappingOp) bool {
+	for _, op := range batch {
+		if !op.blind {
+			return false
+		}
+	}
+	return true
+}
+
+// preReadMapping reads the mapping before the batch's first post, under the lock (another writer
+// may have changed it meanwhile): it settles the creates that would overwrite a property mapped
+// otherwise, and the changes Okta already shows, and returns the rest.
+func (c *Client) preReadMapping(ctx context.Context, id string, batch []*mappingOp) []*mappingOp {
 	q := mappingQueueOf(c)
-	// Re-read under the lock: another writer may have changed the mapping meanwhile.
 	m, err := c.getMappingFresh(ctx, id)
 	if err != nil {
 		if ctx.Err() == nil {
 			q.settle(id, batch, nil, err)
 		}
-		return
+		return nil
 	}
 	var active []*mappingOp
 	for _, op := range batch {
+		if err := mappingNamesOther(m, op); err != nil {
+			q.settle(id, []*mappingOp{op}, nil, err)
+			continue
+		}
 		if op.create && !op.attempted {
 			// A property already mapped exactly as asked is the footprint of an interrupted
 			// apply (see createAttribute) and is taken; any other is refused.
@@ -441,7 +536,25 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 		}
 		active = append(active, op)
 	}
+	return active
+}
 
+// errMappingIDReused says a remembered mapping id read back as another source or target.
+var errMappingIDReused = errors.New("Okta reused a mapping id")
+
+// mappingNamesOther is a *NotFoundError when m (read by an id a caller remembered) is not the
+// mapping between op's source and target any more, so that the caller looks that one up.
+func mappingNamesOther(m *Mapping, op *mappingOp) error {
+	if m.SourceID == op.sourceID && m.TargetID == op.targetID {
+		return nil
+	}
+	return &NotFoundError{Kind: "mapping", ID: m.ID + " (" + op.sourceID + " -> " + op.targetID + ")"}
+}
+
+// postMappingBatch posts the batch's changes as one partial update and reads back until Okta shows
+// each (the caller holds the mapping's lock), or ctx ends; ops still unfinished then stay queued.
+func (c *Client) postMappingBatch(ctx context.Context, id string, active []*mappingOp) {
+	q := mappingQueueOf(c)
 	path := "/api/v1/mappings/" + url.PathEscape(id)
 	for round := 0; len(active) > 0; round++ {
 		set, remove := map[string]MappingProperty{}, []string{}
@@ -503,6 +616,14 @@ func (c *Client) runMappingBatch(ctx context.Context, id string, batch []*mappin
 			}
 			var still []*mappingOp
 			for _, op := range active {
+				if err := mappingNamesOther(got, op); err != nil {
+					// Only a remembered id can name another mapping, and Okta does not reuse ids:
+					// this is not expected to happen, and the change has gone to that mapping.
+					q.settle(id, []*mappingOp{op}, nil, fmt.Errorf("the mapping %s that the state names for %s -> %s is the "+
+						"mapping %s -> %s in Okta, and this change was written to it: %w", id, op.sourceID, op.targetID,
+						got.SourceID, got.TargetID, errMappingIDReused))
+					continue
+				}
 				if mappingShows(got, op.set, op.remove) {
 					q.settle(id, []*mappingOp{op}, got, nil)
 				} else {

@@ -249,21 +249,28 @@ func (s PhoneSyncSpec) undoMappingProperty(c *Client, userTypeID string) undo {
 // CreatePhoneSync runs the five steps in dependency order. Every step verifies its write; on a
 // failure the pieces already made (and the failing one, whose write may have landed before the
 // error) are removed in reverse order, unless the failure was that the piece already existed.
+//
+// Steps 1 and 3 are one write: the attribute is created with its source priority (Okta takes
+// `master` on the POST that creates a property). The user type and mapping ids the plan read
+// (s.UserTypeID, s.MappingID) are used as they are; a mapping id Okta no longer has is looked up.
 func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
 	o := &PhoneSyncObserved{}
 	if _, err := c.FindApp(ctx, s.AppID); err != nil {
 		return nil, &PhoneSyncError{Step: "looking up app " + s.AppID, Err: err}
 	}
-	ut, err := c.FindUserType(ctx, s.userType())
-	if err != nil {
-		return nil, &PhoneSyncError{Step: "looking up user type " + s.userType(), Err: err}
+	o.UserTypeID = s.UserTypeID
+	if o.UserTypeID == "" {
+		ut, err := c.FindUserType(ctx, s.userType())
+		if err != nil {
+			return nil, &PhoneSyncError{Step: "looking up user type " + s.userType(), Err: err}
+		}
+		o.UserTypeID = ut.ID
 	}
-	o.UserTypeID = ut.ID
 
 	var undos undoStack
 	undoUserAttr := s.undoUserAttribute(c)
 	undoAppAttr := s.undoAppAttribute(c)
-	undoMapping := s.undoMappingProperty(c, ut.ID)
+	undoMapping := s.undoMappingProperty(c, o.UserTypeID)
 	fail := func(step string, err error, undoFailing *undo) error {
 		return undos.fail(ctx, "create", step, err, undoFailing)
 	}
@@ -272,8 +279,12 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 		tflog.Debug(ctx, "phone sync: step done", map[string]any{"step": n, "what": what, "id": s.ID()})
 	}
 
-	// Step 1.
-	ua, err := c.CreateUserAttribute(ctx, s.userType(), s.userAttribute())
+	// Steps 1 and 3.
+	var master *AttributeSource
+	if s.OverrideProfileSource {
+		master = s.override()
+	}
+	ua, created, err := c.createUserAttribute(ctx, s.userType(), s.userAttribute(), master)
 	if err != nil {
 		return nil, fail("step 1/5: create the Okta user attribute "+s.UserAttributeID(), err, &undoUserAttr)
 	}
@@ -290,20 +301,26 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 	o.AppAttr = aa
 	logStep(2, "app user attribute")
 
-	// Step 3. Undone by deleting the user attribute, which takes its source priority with it.
-	if s.OverrideProfileSource {
+	// Step 3, when step 1 did not write it (an attribute taken over after an interrupted apply) or
+	// Okta did not keep it. Undone by deleting the user attribute, which takes its source priority
+	// with it.
+	if master != nil && (!created || !o.Overridden(s)) {
 		src, err := c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterOverride, []string{s.AppID})
 		if err != nil {
 			return nil, fail("step 3/5: override the source priority of "+s.UserAttributeID()+" with app "+s.AppID, err, nil)
 		}
 		o.UserAttr.Source = *src
+	}
+	if master != nil {
 		logStep(3, "source priority override")
 	}
 
-	// Step 4.
-	m, err := c.CreateMappingProperties(ctx, s.AppID, ut.ID, s.mappingProperty())
+	// Step 4. A user attribute this create made cannot be in any mapping yet (Okta maps only
+	// existing attributes), so the property goes out without reading the mapping first.
+	m, err := c.writeMapping(ctx, mappingChange{mappingID: s.MappingID, sourceID: s.AppID, targetID: o.UserTypeID,
+		set: s.mappingProperty(), create: true, knownNew: created})
 	if err != nil {
-		return nil, fail("step 4/5: add the mapping property "+s.AttributeName+" ("+s.MappingExpression()+") to the mapping "+s.AppID+" -> "+ut.ID, err, &undoMapping)
+		return nil, fail("step 4/5: add the mapping property "+s.AttributeName+" ("+s.MappingExpression()+") to the mapping "+s.AppID+" -> "+o.UserTypeID, err, &undoMapping)
 	}
 	undos.push(undoMapping)
 	o.MappingID = m.ID
@@ -313,12 +330,33 @@ func (c *Client) CreatePhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSy
 
 	// Step 5.
 	if s.ApplyToExistingUsers {
-		if err := c.ReapplyMapping(ctx, s.AppID, ut.ID); err != nil {
+		if err := c.ReapplyMapping(ctx, s.AppID, o.UserTypeID); err != nil {
 			return nil, fail("step 5/5: apply the mapping to existing users", err, nil)
 		}
 		logStep(5, "apply updates now")
 	}
 	return o, nil
+}
+
+// override is the source priority step 3 sets: override with this app only.
+func (s PhoneSyncSpec) override() *AttributeSource {
+	return &AttributeSource{MasterType: MasterOverride, Priority: []string{s.AppID}}
+}
+
+// createUserAttribute is CreateUserAttribute with a source priority written by the same POST (see
+// createAttribute); created is false when the attribute was taken over.
+func (c *Client) createUserAttribute(ctx context.Context, userType string, a Attribute, master *AttributeSource) (*Attribute, bool, error) {
+	ref, err := c.userSchemaRef(ctx, userType)
+	if err != nil {
+		return nil, false, err
+	}
+	got, created, err := c.createAttribute(ctx, ref, userType, a, master)
+	if err == nil && created && master != nil && got.Source.Unreported {
+		// The org does not answer master: what was sent is all there is (as SetAttributeMaster).
+		got.Source = *master
+		got.Source.Unreported = true
+	}
+	return got, created, err
 }
 
 // ReadPhoneSync reads every piece. It returns a *NotFoundError only when none of them exists;
@@ -363,12 +401,44 @@ func (c *Client) ReadPhoneSync(ctx context.Context, s PhoneSyncSpec) (*PhoneSync
 	return o, nil
 }
 
+// PhoneSyncShown is what the plan showed of a sync: the prior state, which the refresh before the
+// plan read from Okta. Its values are those of the old spec; this says which pieces were there.
+type PhoneSyncShown struct {
+	UserAttr, AppAttr bool   // the attribute was there
+	MappingExpression string // the mapping property's expression; "" when it was gone
+}
+
+// observed is what shown and old (the prior state) say Okta held at the refresh.
+func (sh *PhoneSyncShown) observed(old PhoneSyncSpec) *PhoneSyncObserved {
+	o := &PhoneSyncObserved{UserTypeID: old.UserTypeID, MappingID: old.MappingID}
+	if sh.UserAttr {
+		ua := old.userAttribute()
+		ua.Source = AttributeSource{MasterType: MasterProfileMaster}
+		if old.OverrideProfileSource {
+			ua.Source = *old.override()
+		}
+		o.UserAttr = &ua
+	}
+	if sh.AppAttr {
+		aa := old.appAttribute()
+		o.AppAttr = &aa
+	}
+	if sh.MappingExpression != "" {
+		o.MappingProp = &MappingProperty{Expression: sh.MappingExpression, PushStatus: old.PushStatus}
+	}
+	return o
+}
+
 // UpdatePhoneSync brings every piece to s in place: a changed field is updated, a piece deleted
 // outside Terraform is made again, and nothing already right is written. It is also how drift is
 // repaired. The source priority is only written when the override is wanted, or was wanted before.
 // When s names other pieces than old (another attribute name, user type or app), it moves the
 // sync (movePhoneSync).
-func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*PhoneSyncObserved, error) {
+//
+// shown (the prior state, refreshed by the plan) says what Okta held: the update writes the pieces
+// it shows to differ from s, each write verified by reading it back, and does not read the others
+// again. Without it (nil) every piece is read first.
+func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec, shown *PhoneSyncShown) (*PhoneSyncObserved, error) {
 	mv, err := c.phoneSyncMove(ctx, old, s)
 	if err != nil {
 		return nil, err
@@ -376,12 +446,17 @@ func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*Ph
 	if mv.userAttr || mv.appAttr || mv.mapping {
 		return c.movePhoneSync(ctx, old, s, mv)
 	}
-	o, err := c.ReadPhoneSync(ctx, s)
-	if IsNotFound(err) {
-		return c.CreatePhoneSync(ctx, s)
-	}
-	if err != nil {
-		return nil, err
+	var o *PhoneSyncObserved
+	if shown != nil {
+		o = shown.observed(old)
+	} else {
+		o, err = c.ReadPhoneSync(ctx, s)
+		if IsNotFound(err) {
+			return c.CreatePhoneSync(ctx, s)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if o.UserTypeID == "" {
 		ut, err := c.FindUserType(ctx, s.userType())
@@ -391,12 +466,27 @@ func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*Ph
 		o.UserTypeID = ut.ID
 	}
 
+	// The source priority: the override when wanted, inherit again when it was wanted before. An
+	// org that does not report master may have reset it with an attribute update, so the attribute
+	// write below sends it again.
+	var master *AttributeSource
+	switch {
+	case s.OverrideProfileSource:
+		master = s.override()
+	case old.OverrideProfileSource:
+		master = &AttributeSource{MasterType: MasterProfileMaster}
+	}
 	wantUA := s.userAttribute()
 	switch {
 	case o.UserAttr == nil:
-		o.UserAttr, err = c.CreateUserAttribute(ctx, s.userType(), wantUA)
-	case !sameAttribute(*o.UserAttr, wantUA, false):
-		o.UserAttr, err = c.UpdateUserAttribute(ctx, s.userType(), wantUA)
+		var created bool
+		o.UserAttr, created, err = c.createUserAttribute(ctx, s.userType(), wantUA, master)
+		// Taken over (an interrupted apply), or Okta did not keep the override: write it.
+		if err == nil && master != nil && (!created || (s.OverrideProfileSource && !o.Overridden(s))) {
+			o.UserAttr, err = c.writeUserAttribute(ctx, s.userType(), wantUA, master)
+		}
+	case !sameAttribute(*o.UserAttr, wantUA, false) || (master != nil && (o.UserAttr.Source.Unreported || !o.UserAttr.Source.equal(*master))):
+		o.UserAttr, err = c.writeUserAttribute(ctx, s.userType(), wantUA, master)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("updating the Okta user attribute %s: %w", s.UserAttributeID(), err)
@@ -413,23 +503,8 @@ func (c *Client) UpdatePhoneSync(ctx context.Context, old, s PhoneSyncSpec) (*Ph
 		return nil, fmt.Errorf("updating the app user attribute %s: %w", s.AppUserAttributeID(), err)
 	}
 
-	var src *AttributeSource
-	switch {
-	// An org that does not report master may have reset it with the attribute update: set it again.
-	case s.OverrideProfileSource && (!o.Overridden(s) || o.UserAttr.Source.Unreported):
-		src, err = c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterOverride, []string{s.AppID})
-	case !s.OverrideProfileSource && old.OverrideProfileSource && (o.UserAttr.Source.MasterType != MasterProfileMaster || o.UserAttr.Source.Unreported):
-		src, err = c.SetAttributeMaster(ctx, s.userType(), s.AttributeName, MasterProfileMaster, nil)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("setting the source priority of %s: %w", s.UserAttributeID(), err)
-	}
-	if src != nil {
-		o.UserAttr.Source = *src
-	}
-
 	if want := s.mappingProperty()[s.AttributeName]; o.MappingProp == nil || *o.MappingProp != want {
-		m, err := c.UpdateMappingProperties(ctx, s.AppID, o.UserTypeID, s.mappingProperty(), nil)
+		m, err := c.UpdateMappingPropertiesByID(ctx, o.MappingID, s.AppID, o.UserTypeID, s.mappingProperty(), nil)
 		if err != nil {
 			return nil, fmt.Errorf("updating the mapping property %s: %w", s.AttributeName, err)
 		}
@@ -652,7 +727,7 @@ func (c *Client) DeletePhoneSync(ctx context.Context, s PhoneSyncSpec) error {
 		return err
 	}
 	if utID != "" {
-		if err := c.DeleteMappingProperties(ctx, s.AppID, utID, []string{s.AttributeName}); err != nil {
+		if err := c.DeleteMappingPropertiesByID(ctx, s.MappingID, s.AppID, utID, []string{s.AttributeName}); err != nil {
 			return fmt.Errorf("removing the mapping property %s: %w", s.AttributeName, err)
 		}
 	}

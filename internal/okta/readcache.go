@@ -31,9 +31,10 @@ type readCache struct {
 }
 
 type cacheEntry struct {
-	val any
-	at  time.Time
-	gen uint64
+	val    any
+	at     time.Time
+	gen    uint64
+	writer bool // read by a writer (fresh): its pre-read or the verify read of its write
 }
 
 // readTTL is how long a read is reused. Long enough to span a refresh of many resources (Terraform
@@ -80,7 +81,7 @@ func (rc *readCache) fresh(ctx context.Context, key string, fetch func(context.C
 		rc.mu.Unlock()
 		start := rc.now()
 		if v, err = fetch(ctx); err == nil {
-			rc.store(key, gen, v, start)
+			rc.storeEntry(key, cacheEntry{val: v, at: start, gen: gen, writer: true})
 		}
 		return err
 	})
@@ -111,15 +112,41 @@ func (rc *readCache) fetch(ctx context.Context, key string, gen uint64, fetch fu
 
 // store keeps v unless the key was invalidated since the read started (gen moved on).
 func (rc *readCache) store(key string, gen uint64, v any, at time.Time) {
+	rc.storeEntry(key, cacheEntry{val: v, at: at, gen: gen})
+}
+
+func (rc *readCache) storeEntry(key string, e cacheEntry) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if rc.gens[key] != gen {
+	if rc.gens[key] != e.gen {
 		return
 	}
-	if e, ok := rc.entries[key]; ok && e.gen == gen && e.at.After(at) {
+	if old, ok := rc.entries[key]; ok && old.gen == e.gen && old.at.After(e.at) {
 		return // a later read is already stored
 	}
-	rc.entries[key] = cacheEntry{val: v, at: at, gen: gen}
+	rc.entries[key] = e
+}
+
+// seed stores v under key as read at `at` by a call that answered for more than key: a list that
+// holds the object. Only for objects this provider never writes (apps), whose key no write can
+// have invalidated while the list was in flight.
+func (rc *readCache) seed(key string, v any, at time.Time) {
+	rc.mu.Lock()
+	gen := rc.gens[key]
+	rc.mu.Unlock()
+	rc.store(key, gen, v, at)
+}
+
+// recent returns key's cached value when a writer read it (fresh) at most maxAge ago (and within
+// the cache's ttl) and nothing wrote the object since.
+func (rc *readCache) recent(key string, maxAge time.Duration) (any, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	e, ok := rc.entries[key]
+	if !ok || !e.writer || e.gen != rc.gens[key] || rc.now().Sub(e.at) > min(maxAge, rc.ttl) {
+		return nil, false
+	}
+	return e.val, true
 }
 
 // invalidate forgets key: called before and after every write to the object.
@@ -160,6 +187,23 @@ func (c *Client) getSchemaFresh(ctx context.Context, ref schemaRef) (*schemaDoc,
 		return nil, err
 	}
 	return v.(*schemaDoc), nil
+}
+
+// writeBaseMaxAge is how old a writer's read of a schema may be to serve as the base of this
+// client's next read-modify-write of that schema, instead of a fresh GET. Only a read taken after
+// this client's last write to the schema qualifies (every write invalidates it): the verify read of
+// the previous write, such as the attribute's create followed by its source priority in the module.
+// A write on a base this old can undo what another client changed in the same property meanwhile,
+// as one on a fresh base can in the time between the GET and the POST; the window is kept short.
+const writeBaseMaxAge = 2 * time.Second
+
+// schemaWriteBase is the base of a schema read-modify-write: the client's own read when recent
+// enough (see writeBaseMaxAge), else a fresh read.
+func (c *Client) schemaWriteBase(ctx context.Context, ref schemaRef) (*schemaDoc, error) {
+	if v, ok := c.cache.recent(schemaCacheKey(ref), writeBaseMaxAge); ok {
+		return v.(*schemaDoc), nil
+	}
+	return c.getSchemaFresh(ctx, ref)
 }
 
 // schemaWritten is called around every schema write.

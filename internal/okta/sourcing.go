@@ -53,17 +53,40 @@ func (e *ProfileSourcingError) Detail() string {
 // *ProfileSourcingError naming those that are not (with the console steps), a *NotFoundError for
 // an unknown app id, or other API errors; warnings carry the notice that the apps would be the
 // org's only profile sources. The entry "OKTA" (an Okta entry of a priority list) is skipped.
+//
+// One listing of the org's apps answers both questions (each app's features, and which apps are
+// profile sources); an app the listing does not hold is read by id.
 func (c *Client) CheckProfileSourcing(ctx context.Context, appIDs []string) (warnings []Notice, err error) {
-	var apps, notSources []App
+	var ids []string
 	seen := map[string]bool{}
 	for _, id := range appIDs {
-		if id == MasterOkta || seen[id] {
-			continue
+		if id != MasterOkta && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
-		seen[id] = true
-		a, err := c.FindApp(ctx, id)
-		if err != nil {
-			return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	all, err := c.ListApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	listed := make(map[string]App, len(all))
+	var sources []App
+	for _, a := range all {
+		listed[a.ID] = a
+		if a.ProfileSourcingEnabled && a.Status == "ACTIVE" {
+			sources = append(sources, a)
+		}
+	}
+	var apps, notSources []App
+	for _, id := range ids {
+		a, ok := listed[id]
+		if !ok {
+			if a, err = c.FindApp(ctx, id); err != nil {
+				return nil, err
+			}
 		}
 		apps = append(apps, a)
 		if !a.ProfileSourcingEnabled {
@@ -72,13 +95,6 @@ func (c *Client) CheckProfileSourcing(ctx context.Context, appIDs []string) (war
 	}
 	if len(notSources) > 0 {
 		return nil, &ProfileSourcingError{Apps: notSources}
-	}
-	if len(apps) == 0 {
-		return nil, nil
-	}
-	sources, err := c.ListProfileSourceApps(ctx)
-	if err != nil {
-		return nil, err
 	}
 	for _, s := range sources {
 		if !seen[s.ID] {

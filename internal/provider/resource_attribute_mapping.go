@@ -428,7 +428,7 @@ func (r *attributeMappingResource) Update(ctx context.Context, req resource.Upda
 	var m *okta.Mapping
 	var err error
 	if len(changed) > 0 || len(removed) > 0 {
-		m, err = r.client.UpdateMappingProperties(ctx, source, target, changed, removed)
+		m, err = r.client.UpdateMappingPropertiesByID(ctx, state.MappingID.ValueString(), source, target, changed, removed)
 	} else {
 		// Only local arguments changed; read for the computed attributes.
 		m, err = r.client.FindMappingByID(ctx, state.MappingID.ValueString(), source, target)
@@ -464,7 +464,7 @@ func (r *attributeMappingResource) Delete(ctx context.Context, req resource.Dele
 	}
 
 	source, target := state.SourceID.ValueString(), state.TargetID.ValueString()
-	if err := r.client.DeleteMappingProperties(ctx, source, target, mappingSortedKeys(owned)); err != nil {
+	if err := r.client.DeleteMappingPropertiesByID(ctx, state.MappingID.ValueString(), source, target, mappingSortedKeys(owned)); err != nil {
 		resp.Diagnostics.AddError("Cannot remove Okta mapping properties", mappingErrorDetail(source, target, err))
 	}
 }

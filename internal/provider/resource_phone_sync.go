@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -162,8 +163,10 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"require_profile_sourcing": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Fail the plan unless the app is a profile source, with the Admin Console steps; also warns when the app would be " +
-					"the org's only profile source. `false` is only valid with `push_status = \"DONT_PUSH\"` and `override_profile_source = false`, " +
-					"which Okta accepts without sourcing. Default `true`.",
+					"the org's only profile source. Checked whenever the plan writes the source override or the mapping property (a create, " +
+					"a move, a change of `push_status` or `override_profile_source`, a piece to make again), not for an update of the display " +
+					"name, description or external name only. `false` is only valid with `push_status = \"DONT_PUSH\"` and " +
+					"`override_profile_source = false`, which Okta accepts without sourcing. Default `true`.",
 			},
 			"user_type_id":          schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the Okta user type (the mapping's target).", PlanModifiers: keep},
 			"mapping_id":            schema.StringAttribute{Computed: true, MarkdownDescription: "Okta id of the app -> Okta user profile mapping.", PlanModifiers: keep},
@@ -226,13 +229,14 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 		r.client.NotePlannedAppUserAttribute(spec.AppID, spec.AttributeName)
 	}
+	var state *phoneSyncModel
 	if !req.State.Raw.IsNull() {
-		var state phoneSyncModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		state = &phoneSyncModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		planPhoneSyncMove(state, &plan, otherType, &resp.Diagnostics)
+		planPhoneSyncMove(*state, &plan, otherType, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
@@ -249,6 +253,9 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	if plan.AppID.IsUnknown() || plan.RequireProfileSourcing.IsUnknown() || !plan.RequireProfileSourcing.ValueBool() {
 		return
+	}
+	if state != nil && !writesSourcedPieces(*state, plan) {
+		return // as in the module, whose source and mapping resources check only when they are written
 	}
 	notices, err := r.client.CheckProfileSourcing(ctx, []string{plan.AppID.ValueString()})
 	for _, n := range notices {
@@ -267,19 +274,36 @@ func (r *phoneSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// planIDs fills in, for a create or a replacement, the ids Okta already has before anything is
-// written: the user type's and that of the mapping Okta keeps for the app and user type (both read
-// through the cache). So replacing a sync on the same app and user type (a new attribute_name) shows
-// them unchanged instead of "known after apply". What cannot be read stays unknown; the create
-// then reports why.
-func (r *phoneSyncResource) planIDs(ctx context.Context, spec okta.PhoneSyncSpec, plan *phoneSyncModel) {
-	ut, err := r.client.FindUserType(ctx, spec.UserType)
-	if err != nil {
-		return
+// writesSourcedPieces says whether applying plan over state writes what Okta accepts only from an
+// app that is a profile source: the source override or the mapping property (a move, a change of
+// either, a piece to make again, or the check switched on). An update of the display name,
+// description or external name leaves both as they are, and needs no check.
+func writesSourcedPieces(state, plan phoneSyncModel) bool {
+	for _, p := range [][2]attr.Value{
+		{state.AppID, plan.AppID}, {state.AttributeName, plan.AttributeName}, {state.UserType, plan.UserType},
+		{state.PushStatus, plan.PushStatus}, {state.OverrideProfileSource, plan.OverrideProfileSource},
+		{state.RequireProfileSourcing, plan.RequireProfileSourcing}, {state.UserAttributeID, plan.UserAttributeID},
+		{state.MappingExpression, plan.MappingExpression},
+	} {
+		if !p[0].Equal(p[1]) {
+			return true
+		}
 	}
-	plan.UserTypeID = types.StringValue(ut.ID)
-	if id, err := r.client.FindMappingID(ctx, spec.AppID, ut.ID); err == nil {
-		plan.MappingID = types.StringValue(id)
+	return false
+}
+
+// planIDs fills in, for a create or a replacement, the ids Okta already has before anything is
+// written: the user type's and that of the mapping Okta keeps for the app and user type (one
+// listing of the app's mappings, through the cache). So replacing a sync on the same app and user
+// type (a new attribute_name) shows them unchanged instead of "known after apply", and the create
+// uses them. What cannot be read stays unknown; the create then looks it up, or reports why.
+func (r *phoneSyncResource) planIDs(ctx context.Context, spec okta.PhoneSyncSpec, plan *phoneSyncModel) {
+	utID, mappingID, _ := r.client.FindAppUserTypeMapping(ctx, spec.AppID, spec.UserType)
+	if utID != "" {
+		plan.UserTypeID = types.StringValue(utID)
+	}
+	if mappingID != "" {
+		plan.MappingID = types.StringValue(mappingID)
 	}
 }
 
@@ -352,7 +376,7 @@ func (r *phoneSyncResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 
 	spec := specFromModel(plan)
-	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec)
+	got, err := r.client.UpdatePhoneSync(ctx, specFromModel(state), spec, shownFromState(state))
 	var inc *okta.MoveIncompleteError
 	if errors.As(err, &inc) {
 		// The sync is whole under its new names: record that, so the next apply does not move again.
@@ -460,6 +484,17 @@ func specFromModel(m phoneSyncModel) okta.PhoneSyncSpec {
 		UserTypeID: m.UserTypeID.ValueString(),
 		MappingID:  m.MappingID.ValueString(),
 	}
+}
+
+// shownFromState is what the refreshed prior state records of each piece (nil when it does not
+// say, as before the first refresh), which the update trusts instead of reading it again.
+func shownFromState(m phoneSyncModel) *okta.PhoneSyncShown {
+	if m.UserAttributeID.IsNull() || m.AppUserAttributeID.IsNull() || m.MappingExpression.IsNull() ||
+		m.UserAttributeID.IsUnknown() || m.AppUserAttributeID.IsUnknown() || m.MappingExpression.IsUnknown() {
+		return nil
+	}
+	return &okta.PhoneSyncShown{UserAttr: m.UserAttributeID.ValueString() != "", AppAttr: m.AppUserAttributeID.ValueString() != "",
+		MappingExpression: m.MappingExpression.ValueString()}
 }
 
 // warnPhoneSyncMaster warns when the override was sent to an org that does not report master.
