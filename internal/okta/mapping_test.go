@@ -20,6 +20,7 @@ type fakeMappings struct {
 	dropNext  int // POSTs answered 200 and ignored
 	failAfter int // POSTs applied, then answered 503
 	posts     int
+	gets      int // reads of the mapping by id
 	bodies    []string
 }
 
@@ -35,6 +36,7 @@ func (f *fakeMappings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Write([]byte(`[{"id":"prm1","source":{"id":"0oaApp","name":"dialpad","type":"appuser"},"target":{"id":"otyDefault","name":"user","type":"user"}}]`))
 	case r.Method == "GET" && r.URL.Path == "/api/v1/mappings/prm1":
+		f.gets++
 		json.NewEncoder(w).Encode(map[string]any{"id": "prm1",
 			"source": map[string]any{"id": "0oaApp", "name": "dialpad", "type": "appuser"},
 			"target": map[string]any{"id": "otyDefault", "name": "user", "type": "user"}, "properties": f.props})
@@ -364,5 +366,31 @@ func TestMappingQueuedChangesKeepOrder(t *testing.T) {
 	defer f.mu.Unlock()
 	if got := f.props["email"]["expression"]; got != "appuser.mail" {
 		t.Fatalf("email = %v, want the later create's expression", f.props["email"])
+	}
+}
+
+// A remembered mapping id Okta no longer has falls back to the lookup; a removal needs no read
+// before its write.
+func TestMappingWriteByStaleIDFallsBack(t *testing.T) {
+	f := &fakeMappings{props: seedProps()}
+	c := newServerClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	m, err := c.UpdateMappingPropertiesByID(ctx, "prmGone", "0oaApp", "otyDefault", map[string]MappingProperty{"x": {Expression: "appuser.x", PushStatus: "PUSH"}}, nil)
+	if err != nil || m.ID != "prm1" || m.Properties["x"].Expression != "appuser.x" {
+		t.Fatalf("by a stale id: %+v, %v", m, err)
+	}
+	posts, gets := f.posts, f.gets
+	if err := c.DeleteMappingPropertiesByID(ctx, "prm1", "0oaApp", "otyDefault", []string{"x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.props["x"]; ok || len(f.props) != 2 {
+		t.Fatalf("after the removal: %v", f.props)
+	}
+	if f.posts-posts != 1 || f.gets-gets != 1 {
+		t.Fatalf("the removal made %d posts and %d reads, want the null and its read-back", f.posts-posts, f.gets-gets)
+	}
+	if err := c.DeleteMappingPropertiesByID(ctx, "prmGone", "0oaMissing", "otyDefault", []string{"x"}); err != nil {
+		t.Fatalf("a mapping gone with its source: %v, want success", err)
 	}
 }

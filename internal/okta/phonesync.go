@@ -21,7 +21,8 @@ import (
 //  5. "Apply Updates Now"                               ReapplyMapping
 //
 // Each writer verifies its write by reading it back. A create that fails part-way removes what it
-// made, so nothing is left half-made and invisible to Terraform.
+// made, so nothing is left half-made and invisible to Terraform. Steps 1 and 3 are one write when
+// both are due (the attribute is created, or updated, with its source priority).
 
 // PhoneSyncSpec is what a phone sync asks of Okta.
 type PhoneSyncSpec struct {
@@ -242,7 +243,7 @@ func (s PhoneSyncSpec) undoAppAttribute(c *Client) undo {
 
 func (s PhoneSyncSpec) undoMappingProperty(c *Client, userTypeID string) undo {
 	return undo{"the mapping property " + s.AttributeName + " of the mapping " + s.AppID + " -> " + userTypeID, func(ctx context.Context) error {
-		return c.DeleteMappingProperties(ctx, s.AppID, userTypeID, []string{s.AttributeName})
+		return c.DeleteMappingPropertiesByID(ctx, s.MappingID, s.AppID, userTypeID, []string{s.AttributeName})
 	}}
 }
 

@@ -1,8 +1,13 @@
 package okta
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/oktaemu"
 )
 
 func TestParsePhoneSyncID(t *testing.T) {
@@ -79,3 +84,118 @@ func TestPhoneSyncErrorMessage(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// A phone sync's create, update and destroy, call by call, each in a new client as Terraform runs
+// each command's apply in a new provider process: the user type and mapping ids the plan read are
+// used as they are; the source override goes with the attribute's create; the mapping property of
+// a new attribute, and every removal, go out without a read first; an update writes only the
+// pieces the plan showed to differ. Every write is read back.
+func TestPhoneSyncCallsPerChange(t *testing.T) {
+	c, org := newCountingClient(t)
+	setProfileSourcing(t, org.url, oktaemu.DemoDialpadAppID, true)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s := PhoneSyncSpec{AppID: oktaemu.DemoDialpadAppID, UserType: "default", AttributeName: "callsPhone", DisplayName: "Dialpad Phone",
+		Description: "Dialpad Phone", ExternalName: "phoneNumbers.^[type=='Dialpad'].value", ExternalNamespace: "urn:ietf:params:scim:schemas:core:2.0:User",
+		PushStatus: PushStatusPush, OverrideProfileSource: true}
+	var err error
+	if s.UserTypeID, s.MappingID, err = c.FindAppUserTypeMapping(ctx, s.AppID, s.UserType); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FindApp(ctx, s.AppID); err != nil { // the plan's profile-sourcing check reads it
+		t.Fatal(err)
+	}
+	calls := func(what string, want map[string]int) {
+		t.Helper()
+		got := map[string]int{}
+		org.mu.Lock()
+		for k, v := range org.calls {
+			k = strings.NewReplacer(s.AppID, "{app}", s.MappingID, "{id}").Replace(k)
+			got[k] += v
+		}
+		org.mu.Unlock()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s made\n  %v\nwant\n  %v", what, got, want)
+		}
+		org.reset()
+	}
+	org.reset()
+
+	o, err := c.CreatePhoneSync(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Overridden(s) || o.MappingProp == nil {
+		t.Fatalf("after the create: %+v", o)
+	}
+	calls("the create", map[string]int{
+		"GET /api/v1/meta/schemas/user/default": 2, "POST /api/v1/meta/schemas/user/default": 1,
+		"GET /api/v1/meta/schemas/apps/{app}/default": 2, "POST /api/v1/meta/schemas/apps/{app}/default": 1,
+		"POST /api/v1/mappings/{id}": 1, "GET /api/v1/mappings/{id}": 1,
+	})
+	if got, err := org.client(t).ReadPhoneSync(ctx, s); err != nil || len(got.Drift(s)) > 0 || !got.Overridden(s) {
+		t.Fatalf("read back after the create: %+v, %v (drift %v)", got, err, got.Drift(s))
+	}
+	org.reset()
+
+	renamed := s
+	renamed.DisplayName = "Work phone"
+	shown := &PhoneSyncShown{UserAttr: true, AppAttr: true, MappingExpression: s.MappingExpression()}
+	c = org.client(t)
+	if _, err := c.UpdatePhoneSync(ctx, s, renamed, shown); err != nil {
+		t.Fatal(err)
+	}
+	calls("the update of the display name", map[string]int{
+		"GET /api/v1/meta/schemas/user/default": 2, "POST /api/v1/meta/schemas/user/default": 1,
+		"GET /api/v1/meta/schemas/apps/{app}/default": 1, "POST /api/v1/meta/schemas/apps/{app}/default": 1,
+	})
+	if got, err := org.client(t).ReadPhoneSync(ctx, renamed); err != nil || len(got.Drift(renamed)) > 0 || !got.Overridden(renamed) {
+		t.Fatalf("read back after the update: %+v, %v (drift %v)", got, err, got.Drift(renamed))
+	}
+	org.reset()
+
+	c = org.client(t)
+	if err := c.DeletePhoneSync(ctx, renamed); err != nil {
+		t.Fatal(err)
+	}
+	calls("the delete", map[string]int{
+		"POST /api/v1/mappings/{id}": 1, "GET /api/v1/mappings/{id}": 1,
+		"POST /api/v1/meta/schemas/apps/{app}/default": 1, "GET /api/v1/meta/schemas/apps/{app}/default": 1,
+		"POST /api/v1/meta/schemas/user/default": 1, "GET /api/v1/meta/schemas/user/default": 1,
+	})
+	if _, err := org.client(t).ReadPhoneSync(ctx, renamed); !IsNotFound(err) {
+		t.Fatalf("after the delete: %v, want NotFound", err)
+	}
+}
+
+// An update without what the plan showed reads every piece, writes what differs (the override the
+// admin removed, with the attribute's new title, in one write) and leaves the rest.
+func TestUpdatePhoneSyncReadsWithoutShown(t *testing.T) {
+	c, org := newCountingClient(t)
+	setProfileSourcing(t, org.url, oktaemu.DemoDialpadAppID, true)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s := PhoneSyncSpec{AppID: oktaemu.DemoDialpadAppID, AttributeName: "readPhone", DisplayName: "Dialpad Phone", Description: "d",
+		ExternalName: "x", ExternalNamespace: "urn:a:b", PushStatus: PushStatusPush, OverrideProfileSource: true}
+	if _, err := c.CreatePhoneSync(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetAttributeMaster(ctx, "default", s.AttributeName, MasterProfileMaster, nil); err != nil {
+		t.Fatal(err)
+	}
+	next := s
+	next.DisplayName = "Work phone"
+	org.reset()
+	if _, err := c.UpdatePhoneSync(ctx, s, next, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := org.count("POST /api/v1/meta/schemas/user/"); n != 1 {
+		t.Errorf("%d user schema writes, want the title and the override in one", n)
+	}
+	if n := org.count("POST /api/v1/mappings/"); n != 0 {
+		t.Errorf("%d mapping writes for a mapping that was right", n)
+	}
+	if got, err := c.ReadPhoneSync(ctx, next); err != nil || len(got.Drift(next)) > 0 || !got.Overridden(next) {
+		t.Fatalf("after the update: %+v, %v (drift %v)", got, err, got.Drift(next))
+	}
+}

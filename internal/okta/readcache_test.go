@@ -170,6 +170,29 @@ func TestReadCache_errorsAndCancellation(t *testing.T) {
 type countingOrg struct {
 	mu    sync.Mutex
 	calls map[string]int
+	url   string // the emulator's base URL, for its control API
+}
+
+// reset forgets the calls counted so far.
+func (o *countingOrg) reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = map[string]int{}
+}
+
+// client is another client of the org: a new provider process, with nothing cached.
+func (o *countingOrg) client(t *testing.T) *Client {
+	t.Helper()
+	c, err := NewClient(context.Background(), Config{OrgURL: o.url, APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// total counts every API call but the emulator's control calls.
+func (o *countingOrg) total() int {
+	return o.count("GET /api/") + o.count("POST /api/") + o.count("PUT /api/")
 }
 
 func (o *countingOrg) count(prefix string) int {
@@ -198,11 +221,89 @@ func newCountingClient(t *testing.T) (*Client, *countingOrg) {
 		emu.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
+	o.url = srv.URL
 	c, err := NewClient(context.Background(), Config{OrgURL: srv.URL, APIToken: "tok"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, o
+}
+
+// A writer's read (fresh) of an object nothing wrote since, at most maxAge old, serves as the
+// base of the next write; a reader's, an older one, or one from before a write does not.
+func TestReadCache_recentIsAWritersUnwrittenRead(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1000, 0)}
+	rc := newTestCache(clock)
+	ctx := context.Background()
+	fetch := func(context.Context) (any, error) { return "doc", nil }
+	if _, err := rc.get(ctx, "r", fetch); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rc.recent("r", time.Second); ok {
+		t.Error("a reader's cached read served as a write base")
+	}
+	if _, err := rc.fresh(ctx, "w", fetch); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := rc.recent("w", time.Second); !ok || v != "doc" {
+		t.Errorf("a writer's read just taken: %v, %v", v, ok)
+	}
+	clock.advance(1500 * time.Millisecond)
+	if _, ok := rc.recent("w", time.Second); ok {
+		t.Error("a read older than maxAge served as a write base")
+	}
+	if _, err := rc.fresh(ctx, "w", fetch); err != nil {
+		t.Fatal(err)
+	}
+	rc.invalidate("w")
+	if _, ok := rc.recent("w", time.Second); ok {
+		t.Error("a read from before a write served as a write base")
+	}
+}
+
+// The profile-sourcing check costs one listing of the apps, which also answers FindApp for each
+// app it holds (the mapping's plan-time check asks for the same app).
+func TestCheckProfileSourcing_oneListing(t *testing.T) {
+	c, org := newCountingClient(t)
+	setProfileSourcing(t, org.url, oktaemu.DemoDialpadAppID, true)
+	ctx := context.Background()
+	if _, err := c.CheckProfileSourcing(ctx, []string{oktaemu.DemoDialpadAppID}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := c.FindApp(ctx, oktaemu.DemoDialpadAppID); err != nil || !a.ProfileSourcingEnabled {
+		t.Fatalf("FindApp after the check: %+v, %v", a, err)
+	}
+	if lists, byID := org.count("GET /api/v1/apps")-org.count("GET /api/v1/apps/"), org.count("GET /api/v1/apps/"); lists != 1 || byID != 0 {
+		t.Fatalf("%d listings and %d reads by id, want the one listing", lists, byID)
+	}
+	if _, err := c.CheckProfileSourcing(ctx, []string{"0oanosuchapp"}); !IsNotFound(err) {
+		t.Fatalf("an app the listing does not hold: %v, want NotFound (read by id)", err)
+	}
+}
+
+// The user type's and the mapping's ids come from one listing of the app's mappings.
+func TestFindAppUserTypeMapping(t *testing.T) {
+	want, err := func() (*Mapping, error) {
+		c, _ := newCountingClient(t)
+		return c.FindMapping(context.Background(), oktaemu.DemoDialpadAppID, oktaemu.DemoDefaultUserTypeID)
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spelling := range []string{"default", "user", "", oktaemu.DemoDefaultUserTypeID} {
+		c, org := newCountingClient(t)
+		ut, m, err := c.FindAppUserTypeMapping(context.Background(), oktaemu.DemoDialpadAppID, spelling)
+		if err != nil || ut != oktaemu.DemoDefaultUserTypeID || m != want.ID {
+			t.Fatalf("%q: user type %q, mapping %q, %v; want %q, %q", spelling, ut, m, err, oktaemu.DemoDefaultUserTypeID, want.ID)
+		}
+		if n := org.total(); n != 1 {
+			t.Fatalf("%q: %d calls, want the one listing", spelling, n)
+		}
+	}
+	c, _ := newCountingClient(t)
+	if _, _, err := c.FindAppUserTypeMapping(context.Background(), oktaemu.DemoDialpadAppID, "contractor"); !IsNotFound(err) {
+		t.Fatalf("a user type the org does not have: %v, want NotFound", err)
+	}
 }
 
 // Many finders of one schema, concurrently, cost one schema GET; a write in between makes the

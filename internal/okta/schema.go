@@ -22,7 +22,10 @@ import (
 // property, changes only its caller's fields, posts it back under the per-schema lock, and reads it
 // back until the change shows, retrying (within the caller's ctx deadline, which the resources set
 // from their timeouts) on eventual consistency, lost updates, ambiguous failures and Okta's
-// attribute clean-up window.
+// attribute clean-up window. Two writes need nothing of what Okta holds and post before any read
+// (the read-back still verifies them): a delete (a null), and an app user attribute's update (an
+// app property holds only what an Attribute describes). The read a write builds on may be this
+// client's own read-back of its previous write to the schema, when recent (schemaWriteBase).
 //
 // Schemas go over doJSON rather than the SDK's typed models: removing a property needs an explicit
 // JSON null, and posting a property back must not lose what the v5.0.6 models cannot hold (`unique`

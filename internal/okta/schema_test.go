@@ -283,3 +283,51 @@ func TestWritePacerConvergesAboveTheDropGap(t *testing.T) {
 		t.Fatalf("after a second drop: floor %v gap %v", p.floor, p.gap)
 	}
 }
+
+// An app user attribute holds only fields an Attribute describes, so its update posts the whole
+// property without reading it first, and reads it back; a dropped write is read and sent again.
+func TestUpdateAppUserAttributeWritesAtOnce(t *testing.T) {
+	f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(`{"title":"X","type":"string","scope":"NONE"}`)}}
+	c := newServerClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if a, err := c.UpdateAppUserAttribute(ctx, "0oa1", Attribute{Name: "x", Title: "Y", Type: "string"}); err != nil || a.Title != "Y" {
+		t.Fatalf("update: %+v, %v", a, err)
+	}
+	if f.posts != 1 || f.gets != 1 {
+		t.Fatalf("%d posts and %d reads, want the one write and its read-back", f.posts, f.gets)
+	}
+	f.dropNext = 1
+	if a, err := c.UpdateAppUserAttribute(ctx, "0oa1", Attribute{Name: "x", Title: "Z", Type: "string"}); err != nil || a.Title != "Z" {
+		t.Fatalf("update with a dropped write: %+v, %v", a, err)
+	}
+	if f.posts != 3 {
+		t.Fatalf("%d posts after a dropped write, want it sent again", f.posts)
+	}
+}
+
+// The source priority set right after the attribute's create builds on the create's read-back
+// (this client's own read, taken after its last write to the schema) instead of reading again;
+// a client that has not read the schema recently reads it first.
+func TestWriteBuildsOnOwnRecentReadBack(t *testing.T) {
+	c, org := newCountingClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := c.CreateUserAttribute(ctx, "default", Attribute{Name: "ownBase", Title: "t", Type: "string"}); err != nil {
+		t.Fatal(err)
+	}
+	org.reset()
+	if _, err := c.SetAttributeMaster(ctx, "default", "ownBase", MasterOkta, nil); err != nil {
+		t.Fatal(err)
+	}
+	if gets, posts := org.count("GET /api/v1/meta/schemas/user/"), org.count("POST /api/v1/meta/schemas/user/"); gets != 1 || posts != 1 {
+		t.Fatalf("%d reads and %d writes, want the write and its read-back only", gets, posts)
+	}
+	org.reset()
+	if _, err := org.client(t).SetAttributeMaster(ctx, "default", "ownBase", MasterProfileMaster, nil); err != nil {
+		t.Fatal(err)
+	}
+	if gets := org.count("GET /api/v1/meta/schemas/user/"); gets != 2 {
+		t.Fatalf("a new client made %d reads, want a read before its write and one after", gets)
+	}
+}

@@ -58,16 +58,18 @@ func (c interruptCase) name() string {
 }
 
 // interruptCalls is how many API calls each interrupted command makes when left alone, plan
-// included (make bench, demo seed): the interruption points are fractions of it.
+// included, with this test's configurations (apply_to_existing_users = true, so a create and an
+// update end with "Apply Updates Now"; the update changes display_name and push_status), on the
+// demo seed: the interruption points are fractions of it.
 var interruptCalls = map[string]int{
-	"composite create": 19, "composite update": 16, "composite destroy": 14,
-	"module create": 19, "module update": 10, "module destroy": 18,
+	"composite create": 13, "composite update": 13, "composite destroy": 9,
+	"module create": 17, "module update": 14, "module destroy": 13,
 }
 
 func interruptCases() []interruptCase {
 	if os.Getenv(envSoak) != "1" {
-		// After the user attribute's write and before the mapping's: the state has nothing, Okta
-		// has half a sync.
+		// After both attributes' writes (call 10 is the app user attribute's read-back) and before
+		// the mapping's: the state has nothing, Okta has half a sync.
 		return []interruptCase{{kind: "composite", op: "create", signal: syscall.SIGKILL, after: 10}}
 	}
 	var cases []interruptCase
