@@ -318,7 +318,8 @@ func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, 
 		}
 		// The remembered id is gone or names another pair: look the mapping up.
 	}
-	// Only the id is needed here: the batch reads the mapping itself, fresh, under the lock.
+	// Only the id is needed here (one list call, through the cache): a create that must check what
+	// is mapped reads the mapping itself, fresh, under the lock.
 	found, err := c.findMappingRef(ctx, ch.sourceID, ch.targetID)
 	if err != nil {
 		return nil, err
