@@ -117,13 +117,16 @@ func (r *phoneSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"display_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),
-				MarkdownDescription: "Display name (title) of the attribute on both profiles. Updated in place. Default `" + phoneSyncDefaultTitle + "`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Display name (title) of the attribute on both profiles. Updated in place. Default `" + phoneSyncDefaultTitle + "`. " +
+					"When the two profiles' titles differ in Okta (an edit in the Admin Console, an update that failed half-way), a refresh records both in one " +
+					"value, so the plan shows the change and applying writes both.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"description": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(phoneSyncDefaultTitle),
-				MarkdownDescription: "Description of the attribute on both profiles. Updated in place. Default `" + phoneSyncDefaultTitle + "`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Description of the attribute on both profiles. Updated in place. Default `" + phoneSyncDefaultTitle + "`. Like `display_name`, a difference " +
+					"between the two profiles' descriptions in Okta shows in the plan with both values.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"user_type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(okta.DefaultUserType),
@@ -562,8 +565,18 @@ func (m *phoneSyncModel) fromObserved(spec okta.PhoneSyncSpec, o *okta.PhoneSync
 	if p := o.MappingProp; p != nil {
 		push = &p.PushStatus
 	}
-	m.DisplayName = pick(prior.DisplayName, spec.DisplayName, uTitle, aTitle)
-	m.Description = pick(prior.Description, spec.Description, uDesc, aDesc)
+	// display_name and description are one value for two attributes. When the two disagree (an
+	// update that failed between them, an edit of one in the Admin Console), no single value of
+	// theirs is right: the one that matches the configuration would hide the other. The state says
+	// both, a value no configuration holds, so the plan shows the change and the update writes both.
+	shared := func(prev types.String, fallback string, user, app *string) types.String {
+		if user != nil && app != nil && *user != *app {
+			return types.StringValue(fmt.Sprintf("%q on the Okta user attribute, %q on the app user attribute", *user, *app))
+		}
+		return pick(prev, fallback, user, app)
+	}
+	m.DisplayName = shared(prior.DisplayName, spec.DisplayName, uTitle, aTitle)
+	m.Description = shared(prior.Description, spec.Description, uDesc, aDesc)
 	m.ExternalName = pick(prior.ExternalName, spec.ExternalName, ext)
 	m.ExternalNamespace = pick(prior.ExternalNamespace, spec.ExternalNamespace, ns)
 	m.PushStatus = pick(prior.PushStatus, spec.PushStatus, push)

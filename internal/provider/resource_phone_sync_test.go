@@ -328,11 +328,11 @@ func TestAccPhoneSync_drift(t *testing.T) {
 		),
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			// The Okta user attribute's title.
+			// The Okta user attribute's title: the two titles now disagree, and the plan says both.
 			step(func() {
 				_, err := c.UpdateUserAttribute(ctx, ut, attr("Edited in Okta", ""))
 				must(err)
-			}, psChange{phoneSyncAddr, "display_name", "Edited in Okta", "Dialpad Phone"}),
+			}, psChange{phoneSyncAddr, "display_name", `"Edited in Okta" on the Okta user attribute, "Dialpad Phone" on the app user attribute`, "Dialpad Phone"}),
 			// The app user attribute's external name.
 			step(func() {
 				_, err := c.UpdateAppUserAttribute(ctx, fx.AppID, attr("Dialpad Phone", "phoneNumbers.^[type=='work'].value"))
@@ -790,6 +790,57 @@ func TestAccPhoneSync_parallel(t *testing.T) {
 				Check:     resource.ComposeTestCheckFunc(all, emu.CheckLostWrites(t, 2)),
 			},
 			{Config: emu.Config(hcl.String()), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// TestAccPhoneSync_partialUpdateVisible: an update of display_name that fails after the user
+// attribute took the new title but before the app user attribute did (Okta refuses the app schema
+// write) keeps the prior state. The two attributes now disagree, one of them with the
+// configuration: the next plan must still show the change (not hide the stale attribute behind the
+// updated one), and applying it makes both titles the configured one.
+func TestAccPhoneSync_partialUpdateVisible(t *testing.T) {
+	acctest.RequireEmulator(t, "needs a fault rule to fail the app schema write mid-update")
+	emu := acctest.NewEmulator(t)
+	fx := emu.Fixtures()
+	emu.EnsureProfileSource(t, fx.AppID)
+	name := emu.RandomName("Phone")
+	snap := emu.Snapshot(t)
+	cfg := func(extra ...string) string { return emu.Config(phoneSyncConfig(fx.AppID, name, extra...)) }
+	titles := func(user, app string) resource.TestCheckFunc {
+		return psCheckPieces(emu, name, func(o *okta.PhoneSyncObserved) error {
+			if o.UserAttr == nil || o.AppAttr == nil || o.UserAttr.Title != user || o.AppAttr.Title != app {
+				return fmt.Errorf("titles: user attribute %+v, app user attribute %+v; want %q and %q", o.UserAttr, o.AppAttr, user, app)
+			}
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckDestroyAll(func(*terraform.State) error { return psNoPieces(emu, name) }, psUnchanged(emu, snap)),
+		Steps: []resource.TestStep{
+			{Config: cfg(), Check: psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)},
+			{
+				PreConfig: func() {
+					emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{Method: "POST", Route: acctest.AppSchemaWrites, Status: 400, Count: 1}}})
+				},
+				Config:      cfg(`display_name = "Work phone"`),
+				ExpectError: regexp.MustCompile(`Cannot update the Okta phone sync`),
+			},
+			{
+				// What the failed update left: the user attribute renamed, the app user attribute not.
+				PreConfig: func() {
+					if err := titles("Work phone", "Dialpad Phone")(nil); err != nil {
+						t.Fatalf("the failed update did not leave the two titles apart, so this test would prove nothing: %v", err)
+					}
+				},
+				Config: cfg(`display_name = "Work phone"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(phoneSyncAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: titles("Work phone", "Work phone"),
+			},
 		},
 	})
 }
