@@ -106,8 +106,12 @@ type Client struct {
 	tr     *transport
 	locks  *keyedMutex
 	cache  *readCache // shared reads of schemas and mappings (readcache.go)
-	cfg    Config
-	ua     string
+	// pacers space the writes to each schema (schema_write.go), mappings queues the changes
+	// waiting for each mapping's lock (mapping_batch.go): both live as long as the client.
+	pacers   *writePacers
+	mappings *mappingQueue
+	cfg      Config
+	ua       string
 
 	// rawTokens caches the OAuth access token of raw calls (the SDK's cache is unexported).
 	rawTokens *goCache.Cache
@@ -253,6 +257,8 @@ func NewClient(_ context.Context, cfg Config) (*Client, error) {
 		tr:        tr,
 		locks:     newKeyedMutex(),
 		cache:     cache,
+		pacers:    newWritePacers(),
+		mappings:  newMappingQueue(),
 		cfg:       cfg,
 		ua:        sdk.NewUserAgent(sdkCfg).String(),
 		rawTokens: goCache.New(5*time.Minute, 10*time.Minute),

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v5/okta"
 )
@@ -301,13 +300,11 @@ type mappingChange struct {
 // lock sends every queued change that does not touch the same property in one POST. With
 // Terraform's parallelism, N resources on one mapping then cost a few writes instead of N, and
 // give Okta's lost-update window fewer chances.
+//
+// Like writeProperty, it has no deadline of its own: every caller passes a ctx bounded by its
+// resource's timeout (the phone sync's rollback by rollbackTimeout), and a change Okta never shows
+// is sent again until that ctx ends.
 func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		// Callers pass the resource's timeout; this only bounds a caller that forgot.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 20*time.Minute)
-		defer cancel()
-	}
 	if ch.mappingID != "" {
 		m, err := c.writeMappingTo(ctx, mappingRef{ID: ch.mappingID, SourceID: ch.sourceID, TargetID: ch.targetID}, ch)
 		if !IsNotFound(err) {
@@ -329,7 +326,7 @@ func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, 
 
 // writeMappingTo queues the change on the mapping ref and writes it (see writeMapping).
 func (c *Client) writeMappingTo(ctx context.Context, ref mappingRef, ch mappingChange) (*Mapping, error) {
-	q := mappingQueueOf(c)
+	q := c.mappings
 	op := &mappingOp{set: ch.set, remove: ch.remove, create: ch.create, sourceID: ch.sourceID, targetID: ch.targetID,
 		blind: !ch.create || ch.knownNew}
 	q.add(ref.ID, op)

@@ -44,14 +44,7 @@ type mappingQueue struct {
 	pending map[string][]*mappingOp
 }
 
-// mappingQueues maps *Client to its *mappingQueue (kept here rather than in Client so the write
-// path stays in this file).
-var mappingQueues sync.Map
-
-func mappingQueueOf(c *Client) *mappingQueue {
-	q, _ := mappingQueues.LoadOrStore(c, &mappingQueue{pending: map[string][]*mappingOp{}})
-	return q.(*mappingQueue)
-}
+func newMappingQueue() *mappingQueue { return &mappingQueue{pending: map[string][]*mappingOp{}} }
 
 func (q *mappingQueue) add(id string, op *mappingOp) {
 	q.mu.Lock()
@@ -156,7 +149,7 @@ func allBlind(batch []*mappingOp) bool {
 // may have changed it meanwhile): it settles the creates that would overwrite a property mapped
 // otherwise, and the changes Okta already shows, and returns the rest.
 func (c *Client) preReadMapping(ctx context.Context, id string, batch []*mappingOp) []*mappingOp {
-	q := mappingQueueOf(c)
+	q := c.mappings
 	m, err := c.getMappingFresh(ctx, id)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -210,7 +203,7 @@ func mappingNamesOther(m *Mapping, op *mappingOp) error {
 // postMappingBatch posts the batch's changes as one partial update and reads back until Okta shows
 // each (the caller holds the mapping's lock), or ctx ends; ops still unfinished then stay queued.
 func (c *Client) postMappingBatch(ctx context.Context, id string, active []*mappingOp) {
-	q := mappingQueueOf(c)
+	q := c.mappings
 	path := "/api/v1/mappings/" + url.PathEscape(id)
 	for round := 0; len(active) > 0; round++ {
 		set, remove := map[string]MappingProperty{}, []string{}

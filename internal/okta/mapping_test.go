@@ -253,7 +253,7 @@ func TestMappingWritesAreGroupCommitted(t *testing.T) {
 		}()
 	}
 	for { // wait until all are queued
-		q := mappingQueueOf(c)
+		q := c.mappings
 		q.mu.Lock()
 		k := len(q.pending["prm1"])
 		q.mu.Unlock()
@@ -287,8 +287,8 @@ func TestMappingWritesAreGroupCommitted(t *testing.T) {
 	if f.posts > n+1 {
 		t.Fatalf("%d posts for %d writers", f.posts, n)
 	}
-	if len(mappingQueueOf(c).pending) != 0 {
-		t.Fatalf("queue not drained: %v", mappingQueueOf(c).pending)
+	if len(c.mappings.pending) != 0 {
+		t.Fatalf("queue not drained: %v", c.mappings.pending)
 	}
 }
 
@@ -308,7 +308,7 @@ func TestMappingGroupCommitOnePost(t *testing.T) {
 		}()
 	}
 	for {
-		q := mappingQueueOf(c)
+		q := c.mappings
 		q.mu.Lock()
 		k := len(q.pending["prm1"])
 		q.mu.Unlock()
@@ -338,7 +338,7 @@ func TestMappingQueuedChangesKeepOrder(t *testing.T) {
 	unlock := c.locks.Lock("mapping:prm1")
 	queued := func(n int) {
 		for {
-			q := mappingQueueOf(c)
+			q := c.mappings
 			q.mu.Lock()
 			k := len(q.pending["prm1"])
 			q.mu.Unlock()

@@ -408,7 +408,7 @@ func (c *Client) deleteAttribute(ctx context.Context, ref schemaRef, name string
 				firstRefusal = time.Now()
 			}
 			uses := c.attributeUses(ctx, ref, name, err)
-			return len(uses) > 0 && (time.Since(firstRefusal) < inUseGrace || mappingQueueOf(c).removingAll(uses))
+			return len(uses) > 0 && (time.Since(firstRefusal) < inUseGrace || c.mappings.removingAll(uses))
 		},
 	})
 	if IsNotFound(err) {

@@ -49,7 +49,7 @@ func schemaBackoff(round int) time.Duration {
 func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, op propertyOp) (map[string]any, error) {
 	unlock := c.locks.Lock(ref.lockKey())
 	defer unlock()
-	pace := pacerFor(c, ref.lockKey())
+	pace := c.pacers.of(ref.lockKey())
 
 	var last error
 	attempted := false
@@ -148,16 +148,23 @@ type writePacer struct {
 	last  time.Time     // when the last write seen applied was sent
 }
 
-type pacerKey struct {
-	c   *Client
-	key string
+// writePacers holds a client's pacer of each schema, by the schema's lock key.
+type writePacers struct {
+	mu sync.Mutex
+	m  map[string]*writePacer
 }
 
-var pacers sync.Map // pacerKey -> *writePacer
+func newWritePacers() *writePacers { return &writePacers{m: map[string]*writePacer{}} }
 
-func pacerFor(c *Client, key string) *writePacer {
-	p, _ := pacers.LoadOrStore(pacerKey{c, key}, &writePacer{})
-	return p.(*writePacer)
+func (ps *writePacers) of(key string) *writePacer {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	p, ok := ps.m[key]
+	if !ok {
+		p = &writePacer{}
+		ps.m[key] = p
+	}
+	return p
 }
 
 func (p *writePacer) wait() time.Duration {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -33,6 +34,8 @@ func TestAccReferenceFree_destroy(t *testing.T) {
 	}
 	prop := map[string]okta.MappingProperty{name: {Expression: "appuser." + name, PushStatus: okta.PushStatusPush}}
 	setUp := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
 		if _, err := c.CreateUserAttribute(ctx, fx.UserType, okta.Attribute{Name: name, Title: "Free", Type: "string"}); err != nil {
 			t.Fatal(err)
 		}
