@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v5/okta"
 )
@@ -364,19 +365,24 @@ func (c *Client) ReapplyMapping(ctx context.Context, sourceID, targetID string) 
 		return ErrReapplyNeedsAPIToken
 	}
 	q := url.Values{"source": {sourceID}, "target": {targetID}}
-	for attempt := 0; ; attempt++ {
-		err := c.doJSON(ctx, http.MethodPut, "/api/internal/v1/mappings/reapply", q, nil, nil)
-		if err == nil {
-			return nil
-		}
-		// Only Okta's transient answers are worth another round: a call that got no answer has
-		// had the transport's retries already.
-		if !answeredTransient(err) || ctx.Err() != nil {
-			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(err, nil, "", ""))
-		}
-		if sleepCtx(ctx, mappingBackoff(attempt, 0)) != nil {
-			return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, err)
-		}
+	var last error
+	endedInCall := false
+	// Only Okta's transient answers are worth another round: a call that got no answer has had the
+	// transport's retries already. The pauses are the mapping read-back's (100 ms doubling to 2 s).
+	err := retryPaced(ctx, untilCtxEnds, func(round int) time.Duration { return mappingBackoff(round, 0) }, answeredTransient,
+		func(ctx context.Context) error {
+			last = c.doJSON(ctx, http.MethodPut, "/api/internal/v1/mappings/reapply", q, nil, nil)
+			endedInCall = ctx.Err() != nil
+			return last
+		})
+	switch {
+	case err == nil:
+		return nil
+	case !answeredTransient(last) || endedInCall:
+		return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, c.translate(last, nil, "", ""))
+	default:
+		// ctx ended in the pause after a transient answer: that answer, untranslated, is the error.
+		return fmt.Errorf("applying the mapping %s -> %s to existing users: %w", sourceID, targetID, last)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"time"
 )
@@ -18,10 +19,21 @@ import (
 // transport's retries. This helper is for what the transport cannot see, such as a read shared by
 // several callers failing for all of them at once.
 func retryWhen(ctx context.Context, rounds int, retryable func(error) bool, fn func(context.Context) error) error {
+	return retryPaced(ctx, rounds, retryPause, retryable, fn)
+}
+
+// untilCtxEnds is the rounds of a retry that only ctx ends (a write retried within the resource's
+// timeout).
+const untilCtxEnds = math.MaxInt
+
+// retryPaced is retryWhen with the pause before round n+1 given by pause(n), for a caller whose
+// pauses are tuned to what it waits for.
+func retryPaced(ctx context.Context, rounds int, pause func(round int) time.Duration, retryable func(error) bool,
+	fn func(context.Context) error) error {
 	var err error
 	for round := 0; round < max(rounds, 1); round++ {
 		if round > 0 {
-			if serr := sleepCtx(ctx, retryPause(round-1)); serr != nil {
+			if serr := sleepCtx(ctx, pause(round-1)); serr != nil {
 				return fmt.Errorf("%w (last error: %w)", serr, err)
 			}
 		}

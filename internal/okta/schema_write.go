@@ -38,27 +38,24 @@ const cleanupWindowMessage = "deletion process for an attribute with the same va
 // again (Okta may have dropped it).
 var verifyPolls = []time.Duration{0, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond}
 
-// schemaBackoff is the pause before write round n+1: 200 ms doubling to a 5 s cap, long enough to
-// step out of a lost-update window.
-func schemaBackoff(round int) time.Duration {
-	return min(200*time.Millisecond<<min(round, 5), 5*time.Second)
-}
+// errWriteAgain ends a round of writeProperty that is to be sent again (the error that caused it
+// is kept as the last error, for the timeout message).
+var errWriteAgain = errors.New("write again")
 
 // writeProperty runs op on property name of the schema under the schema's lock until the change
-// is visible or ctx ends, and returns the property as read back.
+// is visible or ctx ends, and returns the property as read back. Rounds are retryWhen's: the pause
+// between them (200 ms doubling to a 5 s cap) is long enough to step out of a lost-update window.
 func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, op propertyOp) (map[string]any, error) {
 	unlock := c.locks.Lock(ref.lockKey())
 	defer unlock()
 	pace := c.pacers.of(ref.lockKey())
 
 	var last error
+	var result map[string]any
 	attempted := false
-	for round := 0; ; round++ {
-		if round > 0 {
-			if sleepCtx(ctx, schemaBackoff(round-1)) != nil {
-				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
-			}
-		}
+	round := -1
+	err := retryWhen(ctx, untilCtxEnds, func(err error) bool { return errors.Is(err, errWriteAgain) }, func(ctx context.Context) error {
+		round++
 		next := op.body
 		if round > 0 || !op.blind {
 			// The first round may build on this client's own recent read (schemaWriteBase); a
@@ -72,70 +69,82 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			}
 			if err != nil {
 				if ctx.Err() != nil {
-					return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+					return c.writeTimeout(ctx, ref, name, op.verb, last)
 				}
 				if !answeredTransient(err) {
 					// No answer after all of the transport's retries (the org is unreachable), or a
 					// definite refusal: waiting out the resource's timeout would change nothing.
-					return nil, unconfirmed(attempted, op.verb, ref.attrDesc(name), err)
+					return unconfirmed(attempted, op.verb, ref.attrDesc(name), err)
 				}
 				last = err
-				continue
+				return errWriteAgain
 			}
 			cur := doc.property(name)
 			if attempted && op.shows(cur) {
-				return cur, nil
+				result = cur
+				return nil
 			}
 			var done bool
 			if next, done, err = op.build(cur, attempted); err != nil {
-				return nil, err
+				return err
 			}
 			if done {
-				return cur, nil
+				result = cur
+				return nil
 			}
 		}
 		attempted = true
 		if sleepCtx(ctx, pace.wait()) != nil {
-			return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+			return c.writeTimeout(ctx, ref, name, op.verb, last)
 		}
 		posted := time.Now()
 		if err := c.postProperty(ctx, ref, name, next); err != nil {
 			switch {
 			case ctx.Err() != nil:
-				return nil, c.writeTimeout(ctx, ref, name, op.verb, err)
+				return c.writeTimeout(ctx, ref, name, op.verb, err)
 			case isCleanupWindow(err), resendable(err):
 				last = err
-				continue
+				return errWriteAgain
 			case op.refusalPasses != nil && op.refusalPasses(ctx, err):
 				last = err
-				continue
+				return errWriteAgain
 			default:
-				return nil, fmt.Errorf("cannot %s %s: %w", op.verb, ref.attrDesc(name), err)
+				return fmt.Errorf("cannot %s %s: %w", op.verb, ref.attrDesc(name), err)
 			}
 		}
 		for _, pause := range verifyPolls {
 			if sleepCtx(ctx, pause) != nil {
-				return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+				return c.writeTimeout(ctx, ref, name, op.verb, last)
 			}
 			doc, err := c.getSchemaFresh(ctx, ref)
 			if err != nil {
 				if ctx.Err() != nil {
-					return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+					return c.writeTimeout(ctx, ref, name, op.verb, last)
 				}
 				if !answeredTransient(err) {
-					return nil, unconfirmed(true, op.verb, ref.attrDesc(name), err)
+					return unconfirmed(true, op.verb, ref.attrDesc(name), err)
 				}
 				last = err
 				continue
 			}
 			if got := doc.property(name); op.shows(got) {
 				pace.applied(posted)
-				return got, nil
+				result = got
+				return nil
 			}
 		}
 		pace.dropped()
 		last = errNotVisible
+		return errWriteAgain
+	})
+	switch {
+	case errors.Is(err, errWriteAgain):
+		// ctx ended after a round to be sent again, or in the pause before it.
+		return nil, c.writeTimeout(ctx, ref, name, op.verb, last)
+	case err != nil:
+		return nil, err
 	}
+	return result, nil
 }
 
 // writePacer spaces the writes to one schema. Okta silently drops a schema write that follows the
