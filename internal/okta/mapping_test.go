@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -175,6 +176,57 @@ func TestReapplyRefusedForOAuth(t *testing.T) {
 	c := &Client{mode: AuthModePrivateKey}
 	if err := c.ReapplyMapping(context.Background(), "a", "b"); !errors.Is(err, ErrReapplyNeedsAPIToken) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestReapplyRetries: Okta's transient answers (503) are sent again until one succeeds; a refusal
+// (400) ends the reapply at once, with the translated error; a transient answer still there when
+// ctx ends is the error.
+func TestReapplyRetries(t *testing.T) {
+	var calls atomic.Int32
+	status := http.StatusServiceUnavailable
+	var mu sync.Mutex
+	failFirst := 2
+	c := newServerClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPut || r.URL.Path != "/api/internal/v1/mappings/reapply" || r.URL.Query().Get("source") != "0oaApp" {
+			http.Error(w, "unexpected "+r.Method+" "+r.URL.String(), http.StatusBadRequest)
+			return
+		}
+		n := calls.Add(1)
+		mu.Lock()
+		defer mu.Unlock()
+		if failFirst < 0 || int(n) <= failFirst {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`{"errorCode":"E0000009","errorSummary":"Internal Server Error","errorCauses":[]}`))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.ReapplyMapping(ctx, "0oaApp", "otyDefault"); err != nil || calls.Load() != 3 {
+		t.Fatalf("after two 503s: got %v after %d calls, want success after 3", err, calls.Load())
+	}
+
+	calls.Store(0)
+	mu.Lock()
+	status, failFirst = http.StatusBadRequest, -1
+	mu.Unlock()
+	err := c.ReapplyMapping(ctx, "0oaApp", "otyDefault")
+	if err == nil || !strings.Contains(err.Error(), "applying the mapping 0oaApp -> otyDefault to existing users") || calls.Load() != 1 {
+		t.Fatalf("a 400: got %v after %d calls, want one call and the reapply error", err, calls.Load())
+	}
+
+	calls.Store(0)
+	mu.Lock()
+	status = http.StatusServiceUnavailable
+	mu.Unlock()
+	short, cancelShort := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancelShort()
+	err = c.ReapplyMapping(short, "0oaApp", "otyDefault")
+	if err == nil || StatusOf(err) != http.StatusServiceUnavailable || calls.Load() < 2 {
+		t.Fatalf("503s until ctx ends: got %v (status %d) after %d calls, want the 503 after more than one call", err, StatusOf(err), calls.Load())
 	}
 }
 
