@@ -241,3 +241,9 @@ func resendable(err error) bool {
 	}
 	return IsAmbiguous(err) || StatusOf(err) == http.StatusTooManyRequests
 }
+
+// isClientError says Okta refused the request itself (a 4xx other than a 429).
+func isClientError(err error) bool {
+	s := StatusOf(err)
+	return s >= http.StatusBadRequest && s < http.StatusInternalServerError && s != http.StatusTooManyRequests
+}

@@ -103,8 +103,11 @@ type fakeSchemaServer struct {
 	props        map[string]json.RawMessage
 	dropNext     int
 	cleanupUntil time.Time
-	posts        int
-	gets         int
+	// refuseAbsentNull answers a null for a property the schema lacks with a 400 (whether real
+	// Okta does is not recorded: every recorded null removes an existing property).
+	refuseAbsentNull bool
+	posts            int
+	gets             int
 }
 
 func (f *fakeSchemaServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -126,6 +129,11 @@ func (f *fakeSchemaServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if !exists && time.Now().Before(f.cleanupUntil) {
 				w.WriteHeader(http.StatusBadRequest)
 				_, _ = w.Write([]byte(`{"errorCode":"E0000001","errorSummary":"Api validation failed: newSchema","errorCauses":[{"errorSummary":"The deletion process for an attribute with the same variable name is incomplete. Try again later."}]}`))
+				return
+			}
+			if !exists && string(p) == "null" && f.refuseAbsentNull {
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write([]byte(`{"errorCode":"E0000001","errorSummary":"Api validation failed: newSchema","errorCauses":[{"errorSummary":"Property does not exist."}]}`))
 				return
 			}
 			if f.dropNext > 0 {
@@ -257,6 +265,22 @@ func TestDeleteSendsNullAndIsIdempotent(t *testing.T) {
 	}
 	if _, err := c.FindUserAttribute(context.Background(), "", "x"); !IsNotFound(err) {
 		t.Errorf("FindUserAttribute after delete = %v, want NotFound", err)
+	}
+}
+
+// A delete's first null goes out without a read. Should Okta refuse a null for a property it no
+// longer has (not recorded either way), the delete reads the schema and, finding the property
+// absent, is done: it does not fail on what it wanted anyway.
+func TestDeleteOfAbsentPropertyRefusedIsDone(t *testing.T) {
+	f := &fakeSchemaServer{props: map[string]json.RawMessage{"other": json.RawMessage(`{"title":"O"}`)}, refuseAbsentNull: true}
+	c := newServerClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.DeleteUserAttribute(ctx, "", "x"); err != nil {
+		t.Fatalf("delete of an absent property refused by Okta = %v, want done", err)
+	}
+	if f.props["other"] == nil || f.posts != 1 {
+		t.Errorf("props = %v after %d posts; want other kept and only the one refused null sent", f.props, f.posts)
 	}
 }
 

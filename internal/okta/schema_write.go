@@ -108,6 +108,11 @@ func (c *Client) writeProperty(ctx context.Context, ref schemaRef, name string, 
 			case op.refusalPasses != nil && op.refusalPasses(ctx, err):
 				last = err
 				return errWriteAgain
+			case op.blind && round == 0 && isClientError(err):
+				// The write was sent blind: read what Okta holds and decide from that (a null for a
+				// property already gone is done; a refusal that still holds fails in the next round).
+				last = err
+				return errWriteAgain
 			default:
 				return fmt.Errorf("cannot %s %s: %w", op.verb, ref.attrDesc(name), err)
 			}
