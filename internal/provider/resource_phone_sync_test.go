@@ -822,7 +822,9 @@ func TestAccPhoneSync_partialUpdateVisible(t *testing.T) {
 			{Config: cfg(), Check: psAllPieces(emu, name, "Dialpad Phone", phoneSyncDefaultExternal, "PUSH", true)},
 			{
 				PreConfig: func() {
-					emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{Method: "POST", Route: acctest.AppSchemaWrites, Status: 400, Count: 1}}})
+					// Two refusals: the app attribute's update is sent once without a read and, refused,
+					// once more on a fresh read; the second refusal ends the update.
+					emu.SetFaults(t, acctest.Faults{Rules: []acctest.FaultRule{{Method: "POST", Route: acctest.AppSchemaWrites, Status: 400, Count: 2}}})
 				},
 				Config:      cfg(`display_name = "Work phone"`),
 				ExpectError: regexp.MustCompile(`Cannot update the Okta phone sync`),
@@ -830,6 +832,9 @@ func TestAccPhoneSync_partialUpdateVisible(t *testing.T) {
 			{
 				// What the failed update left: the user attribute renamed, the app user attribute not.
 				PreConfig: func() {
+					if err := emu.CheckRulesSpent()(nil); err != nil {
+						t.Fatal(err)
+					}
 					if err := titles("Work phone", "Dialpad Phone")(nil); err != nil {
 						t.Fatalf("the failed update did not leave the two titles apart, so this test would prove nothing: %v", err)
 					}
