@@ -118,6 +118,9 @@ type Client struct {
 
 	// plannedAppAttrs holds the app user attributes this command plans to create (planned.go).
 	plannedAppAttrs sync.Map
+	// masterOwners holds the user attributes whose source priority a dialpad_okta_user_attribute
+	// manages in this process (master_owner.go).
+	masterOwners masterOwners
 }
 
 // AuthMode reports how the client authenticates (reapply is refused for OAuth callers).

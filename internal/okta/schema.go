@@ -55,8 +55,8 @@ type Attribute struct {
 	ExternalNamespace string
 	Union             bool // app attributes of type array: combine values across group assignments
 
-	// Source is the attribute's source priority. Read only here: only SetAttributeMaster writes it;
-	// the attribute writers keep whatever is stored.
+	// Source is the attribute's source priority. Read only here: SetAttributeMaster and the
+	// writers given a master (the ...WithSource ones) write it; the others keep whatever is stored.
 	Source AttributeSource
 }
 
@@ -249,9 +249,27 @@ func (c *Client) DeleteAppUserAttribute(ctx context.Context, appID, name string)
 // (inherit), OKTA, or OVERRIDE with priority (app ids, highest first; "OKTA" for an Okta entry).
 // It reads the whole property and changes only master.
 func (c *Client) SetAttributeMaster(ctx context.Context, userType, name, masterType string, priority []string) (*AttributeSource, error) {
+	s, _, err := c.setAttributeMaster(ctx, userType, name, masterType, priority, false)
+	return s, err
+}
+
+// ResetAttributeMaster returns the source priority of a user attribute to PROFILE_MASTER (what
+// destroying dialpad_okta_attribute_source does), unless a dialpad_okta_user_attribute manages it
+// in this provider process (master_owner.go): then it writes nothing and answers skipped.
+func (c *Client) ResetAttributeMaster(ctx context.Context, userType, name string) (skipped bool, err error) {
+	if managed, err := c.UserAttributeMasterManaged(ctx, userType, name); err != nil || managed {
+		return managed, err
+	}
+	_, skipped, err = c.setAttributeMaster(ctx, userType, name, MasterProfileMaster, nil, true)
+	return skipped, err
+}
+
+// setAttributeMaster is SetAttributeMaster; with yield, it writes nothing (skipped) when a user
+// attribute resource manages the master, as seen under the schema's lock (master_owner.go).
+func (c *Client) setAttributeMaster(ctx context.Context, userType, name, masterType string, priority []string, yield bool) (_ *AttributeSource, skipped bool, _ error) {
 	ref, err := c.userSchemaRef(ctx, userType)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	want := AttributeSource{MasterType: masterType}
 	if masterType == MasterOverride {
@@ -262,6 +280,16 @@ func (c *Client) SetAttributeMaster(ctx context.Context, userType, name, masterT
 		build: func(cur map[string]any, _ bool) (map[string]any, bool, error) {
 			if cur == nil {
 				return nil, false, &NotFoundError{Kind: ref.kind(), ID: ref.attrID(name)}
+			}
+			if yield {
+				managed, err := c.UserAttributeMasterManaged(ctx, userType, name)
+				if err != nil {
+					return nil, false, err
+				}
+				if managed {
+					skipped = true
+					return nil, true, nil
+				}
 			}
 			if s := sourceOf(cur); !s.Unreported && s.equal(want) {
 				return nil, true, nil
@@ -276,14 +304,47 @@ func (c *Client) SetAttributeMaster(ctx context.Context, userType, name, masterT
 		},
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s := sourceOf(got)
-	if s.Unreported {
+	if s.Unreported && !skipped {
 		s = want
 		s.Unreported = true
 	}
-	return &s, nil
+	return &s, skipped, nil
+}
+
+// CreateUserAttributeWithSource is CreateUserAttribute that, when master is not nil, also sets
+// the attribute's source priority, in the POST that creates the property (no extra call). An
+// attribute taken over (see createAttribute), or created without the master Okta was sent, gets
+// master in one more write.
+func (c *Client) CreateUserAttributeWithSource(ctx context.Context, userType string, a Attribute, master *AttributeSource) (*Attribute, error) {
+	if master == nil {
+		return c.CreateUserAttribute(ctx, userType, a)
+	}
+	got, created, err := c.createUserAttribute(ctx, userType, a, master)
+	if err == nil && (!got.Source.equal(*master) || (!created && got.Source.Unreported)) {
+		got, err = c.writeUserAttribute(ctx, userType, a, master)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.NoteUserAttributeMaster(userType, a.Name)
+	return got, nil
+}
+
+// UpdateUserAttributeWithSource is UpdateUserAttribute that, when master is not nil, also sets the
+// attribute's source priority, in the same single write (writeUserAttribute).
+func (c *Client) UpdateUserAttributeWithSource(ctx context.Context, userType string, a Attribute, master *AttributeSource) (*Attribute, error) {
+	if master == nil {
+		return c.UpdateUserAttribute(ctx, userType, a)
+	}
+	got, err := c.writeUserAttribute(ctx, userType, a, master)
+	if err != nil {
+		return nil, err
+	}
+	c.NoteUserAttributeMaster(userType, a.Name)
+	return got, nil
 }
 
 // createAttribute creates attribute a, with the source priority master when not nil (user
