@@ -57,6 +57,12 @@ func (m attributeFieldsModel) validate(ctx context.Context, diags *diag.Diagnost
 	validateAttributeFields(ctx, m, diags)
 }
 
+// source: an attribute that has no source priority of its own keeps Okta's (the user attribute
+// overrides it).
+func (m *attributeFieldsModel) source(context.Context, attributeModel, *diag.Diagnostics) *okta.AttributeSource {
+	return nil
+}
+
 type enumChoiceModel struct {
 	Const types.String `tfsdk:"const"`
 	Title types.String `tfsdk:"title"`

@@ -45,10 +45,11 @@ type attributeOwner struct {
 	// modifyPlan runs the owner's plan-time work (never on destroy, never unconfigured).
 	modifyPlan func(context.Context, *okta.Client, resource.ModifyPlanRequest, *resource.ModifyPlanResponse)
 
-	// The internal/okta functions of the owner's schema.
-	create func(c *okta.Client, ctx context.Context, owner string, a okta.Attribute) (*okta.Attribute, error)
+	// The internal/okta functions of the owner's schema. master is the source priority to write
+	// with the attribute (nil: keep Okta's); only a user attribute has one (attributeModel.source).
+	create func(c *okta.Client, ctx context.Context, owner string, a okta.Attribute, master *okta.AttributeSource) (*okta.Attribute, error)
 	find   func(c *okta.Client, ctx context.Context, owner, name string) (*okta.Attribute, error)
-	update func(c *okta.Client, ctx context.Context, owner string, a okta.Attribute) (*okta.Attribute, error)
+	update func(c *okta.Client, ctx context.Context, owner string, a okta.Attribute, master *okta.AttributeSource) (*okta.Attribute, error)
 	delete func(c *okta.Client, ctx context.Context, owner, name string) error
 }
 
@@ -61,6 +62,9 @@ type attributeModel interface {
 	validate(ctx context.Context, diags *diag.Diagnostics)
 	toAttribute(ctx context.Context, diags *diag.Diagnostics) okta.Attribute
 	fromAttribute(a *okta.Attribute, diags *diag.Diagnostics)
+	// source is the source priority to write with the attribute, given the prior state (nil on
+	// create): nil keeps what Okta holds.
+	source(ctx context.Context, prior attributeModel, diags *diag.Diagnostics) *okta.AttributeSource
 }
 
 func (r *attributeResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -108,11 +112,12 @@ func (r *attributeResource) Create(ctx context.Context, req resource.CreateReque
 	ctx, cancel := withTimeout(ctx, plan.fields().Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	want := plan.toAttribute(ctx, &resp.Diagnostics)
+	master := plan.source(ctx, nil, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	got, err := r.owner.create(r.client, ctx, plan.owner(), want)
+	got, err := r.owner.create(r.client, ctx, plan.owner(), want, master)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Okta "+r.owner.noun, attributeErrorDetail(r.owner.typeName, err))
 		return
@@ -148,19 +153,21 @@ func (r *attributeResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *attributeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan := r.owner.newModel()
+	plan, prior := r.owner.newModel(), r.owner.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.fields().Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	want := plan.toAttribute(ctx, &resp.Diagnostics)
+	master := plan.source(ctx, prior, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	got, err := r.owner.update(r.client, ctx, plan.owner(), want)
+	got, err := r.owner.update(r.client, ctx, plan.owner(), want, master)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update Okta "+r.owner.noun, attributeErrorDetail(r.owner.typeName, err))
 		return

@@ -88,9 +88,14 @@ var appAttributeOwner = attributeOwner{
 	importExample: "0oa1b2c3d4/dialpadPhone",
 	splitImportID: splitAppAttributeID,
 	modifyPlan:    planAppUserAttribute,
-	create:        (*okta.Client).CreateAppUserAttribute,
-	find:          (*okta.Client).FindAppUserAttribute,
-	update:        (*okta.Client).UpdateAppUserAttribute,
+	// An app user attribute has no source priority (Okta keeps none on app schemas): master is nil.
+	create: func(c *okta.Client, ctx context.Context, appID string, a okta.Attribute, _ *okta.AttributeSource) (*okta.Attribute, error) {
+		return c.CreateAppUserAttribute(ctx, appID, a)
+	},
+	find: (*okta.Client).FindAppUserAttribute,
+	update: func(c *okta.Client, ctx context.Context, appID string, a okta.Attribute, _ *okta.AttributeSource) (*okta.Attribute, error) {
+		return c.UpdateAppUserAttribute(ctx, appID, a)
+	},
 	delete:        (*okta.Client).DeleteAppUserAttribute,
 }
 

@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -50,14 +47,12 @@ const attributeSourceDescription = "Owns the source priority (`master`) of one O
 	"(Profile Editor -> attribute -> Source priority): inherit from the user's profile source, Okta only, or " +
 	"override with an ordered list of apps. Destroying it returns the attribute to inherit (`PROFILE_MASTER`).\n\n" +
 	"Only `master` is written: the attribute's other fields (and `dialpad_okta_user_attribute`, which may manage " +
-	"them) are left alone, and writes to the schema are serialized and verified.\n\n" +
-	"**Profile sourcing.** Okta accepts an app in an override list only when the app is a profile source (" +
-	"\"Allow <app> to source Okta users\"), a setting with no public API. The plan fails with the exact Admin " +
-	"Console steps when a listed app is not one, and warns when the listed apps would be the org's only profile " +
-	"sources: Dialpad must not be the sole profile source and belongs at the bottom of the Profile Sources " +
-	"priority (Directory -> Profile Sources), with its deactivation action \"Do Nothing\". Okta's public API reads " +
-	"neither that priority nor the deactivation action, so the provider cannot check them. These checks run only " +
-	"when the source priority is about to be written, never on destroy."
+	"them) are left alone, and writes to the schema are serialized and verified. Instead of this resource, " +
+	"`dialpad_okta_user_attribute` can manage the source priority itself (its `master_type` and `master_priority`, " +
+	"which cost no extra API calls); manage it in one of the two, not both. Destroying this resource while a " +
+	"`dialpad_okta_user_attribute` of the same attribute with `master_type` set is planned or applied in the same run " +
+	"leaves the source priority to that resource (with a warning) instead of resetting it.\n\n" +
+	profileSourcingDescription
 
 func (r *attributeSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_attribute_source"
@@ -88,20 +83,14 @@ func (r *attributeSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 			"master_type": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "`PROFILE_MASTER` (inherit from the user's profile source), `OKTA` (only Okta and " +
-					"admins set it), or `OVERRIDE` (the apps in `priority`, highest first).",
+				MarkdownDescription: fmt.Sprintf(masterTypeDescription, "priority"),
 				Validators: []validator.String{stringvalidator.OneOf(validate.MasterTypes...)},
 			},
 			"priority": schema.ListAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
-				MarkdownDescription: "With `master_type = \"OVERRIDE\"` (and only then): app ids in priority order, highest " +
-					"first; `\"OKTA\"` stands for Okta itself. Each app must be a profile source.",
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(appIDPattern, "must be an app id (no spaces or slashes)")),
-				},
+				MarkdownDescription: masterPriorityDescription,
+				Validators:          masterPriorityValidators(),
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -117,18 +106,10 @@ func (r *attributeSourceResource) Configure(_ context.Context, req resource.Conf
 func (r *attributeSourceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg attributeSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || cfg.MasterType.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	override := cfg.MasterType.ValueString() == okta.MasterOverride
-	switch {
-	case override && cfg.Priority.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Missing priority",
-			"master_type = \"OVERRIDE\" needs priority: the app ids that source this attribute, highest priority first.")
-	case !override && !cfg.Priority.IsNull() && !cfg.MasterType.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Invalid priority",
-			fmt.Sprintf("priority is only valid with master_type = \"OVERRIDE\" (master_type is %q); remove it.", cfg.MasterType.ValueString()))
-	}
+	validateMasterPriority(cfg.MasterType, cfg.Priority, "priority", &resp.Diagnostics)
 }
 
 // ModifyPlan makes the spellings of one user type one value and checks that it exists (see
@@ -147,32 +128,10 @@ func (r *attributeSourceResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	var plan attributeSourceModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.MasterType.ValueString() != okta.MasterOverride || plan.Priority.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.MasterType.ValueString() != okta.MasterOverride {
 		return
 	}
-	var ids []types.String
-	resp.Diagnostics.Append(plan.Priority.ElementsAs(ctx, &ids, false)...)
-	var appIDs []string
-	for _, id := range ids {
-		if id.IsUnknown() {
-			return // checked again at apply time's plan, once known
-		}
-		appIDs = append(appIDs, id.ValueString())
-	}
-	warnings, err := r.client.CheckProfileSourcing(ctx, appIDs)
-	var pse *okta.ProfileSourcingError
-	switch {
-	case errors.As(err, &pse):
-		resp.Diagnostics.AddAttributeError(path.Root("priority"), pse.Summary(), pse.Detail())
-	case okta.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Unknown app in priority",
-			fmt.Sprintf("%s. priority lists app ids (e.g. data.dialpad_okta_app.dialpad.id), not labels.", err))
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot check profile sourcing", err.Error())
-	}
-	for _, w := range warnings {
-		resp.Diagnostics.AddAttributeWarning(path.Root("priority"), w.Summary, w.Detail)
-	}
+	checkMasterPrioritySourcing(ctx, r.client, plan.Priority, path.Root("priority"), &resp.Diagnostics)
 }
 
 func (r *attributeSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -251,8 +210,8 @@ func (r *attributeSourceResource) Update(ctx context.Context, req resource.Updat
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete returns the attribute to inherit from the profile source; an attribute already gone is
-// success.
+// Delete returns the attribute to inherit from the profile source, unless a user attribute resource
+// now manages its source priority; an attribute already gone is success.
 func (r *attributeSourceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state attributeSourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -265,9 +224,18 @@ func (r *attributeSourceResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 
-	_, err := r.client.SetAttributeMaster(ctx, state.UserType.ValueString(), state.AttributeName.ValueString(), okta.MasterProfileMaster, nil)
-	if err != nil && !okta.IsNotFound(err) {
+	// Unless a dialpad_okta_user_attribute manages the same attribute's master in this run (moving
+	// the source priority into it destroys this resource and updates that one in one apply, in
+	// either order): the reset then writes nothing, and the final value is the user attribute's.
+	// See ResetAttributeMaster (internal/okta/master_owner.go) for both orders.
+	skipped, err := r.client.ResetAttributeMaster(ctx, state.UserType.ValueString(), state.AttributeName.ValueString())
+	switch {
+	case err != nil && !okta.IsNotFound(err):
 		resp.Diagnostics.AddError("Cannot reset Okta attribute source priority", sourceErrorDetail(err))
+	case skipped:
+		resp.Diagnostics.AddWarning("Source priority left to dialpad_okta_user_attribute", fmt.Sprintf(
+			"The source priority of user attribute %s/%s was not reset to PROFILE_MASTER: a dialpad_okta_user_attribute "+
+				"with master_type set manages it now, in this same run.", state.UserType.ValueString(), state.AttributeName.ValueString()))
 	}
 }
 
@@ -293,26 +261,12 @@ func (m *attributeSourceModel) priority(ctx context.Context, diags *diag.Diagnos
 	return ids
 }
 
-// warnUnreportedMaster tells the user that the org does not report source priorities.
-func warnUnreportedMaster(diags *diag.Diagnostics) {
-	diags.AddWarning("Okta does not report the source priority", okta.UnreportedMasterWarning)
-}
-
 func (m *attributeSourceModel) fromSource(s *okta.AttributeSource, diags *diag.Diagnostics) {
 	if s.Unreported {
 		warnUnreportedMaster(diags)
 	}
 	m.MasterType = types.StringValue(s.MasterType)
-	m.Priority = types.ListNull(types.StringType)
-	if s.MasterType == okta.MasterOverride && len(s.Priority) > 0 {
-		elems := make([]attr.Value, len(s.Priority))
-		for i, id := range s.Priority {
-			elems[i] = types.StringValue(id)
-		}
-		list, d := types.ListValue(types.StringType, elems)
-		diags.Append(d...)
-		m.Priority = list
-	}
+	m.Priority = masterPriorityList(*s, diags)
 }
 
 func sourceErrorDetail(err error) string {
