@@ -96,7 +96,7 @@ var appAttributeOwner = attributeOwner{
 	update: func(c *okta.Client, ctx context.Context, appID string, a okta.Attribute, _ *okta.AttributeSource) (*okta.Attribute, error) {
 		return c.UpdateAppUserAttribute(ctx, appID, a)
 	},
-	delete:        (*okta.Client).DeleteAppUserAttribute,
+	delete: (*okta.Client).DeleteAppUserAttribute,
 }
 
 // splitAppAttributeID splits the import ID "<app_id>/<name>".

@@ -82,13 +82,13 @@ func (r *attributeSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 				Validators:    []validator.String{variableNameValidator()},
 			},
 			"master_type": schema.StringAttribute{
-				Required: true,
+				Required:            true,
 				MarkdownDescription: fmt.Sprintf(masterTypeDescription, "priority"),
-				Validators: []validator.String{stringvalidator.OneOf(validate.MasterTypes...)},
+				Validators:          []validator.String{stringvalidator.OneOf(validate.MasterTypes...)},
 			},
 			"priority": schema.ListAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
+				ElementType:         types.StringType,
+				Optional:            true,
 				MarkdownDescription: masterPriorityDescription,
 				Validators:          masterPriorityValidators(),
 			},

@@ -28,3 +28,19 @@ resource "dialpad_okta_user_attribute" "shirt_size" {
     { const = "L", title = "Large" },
   ]
 }
+
+# The attribute can own its source priority too (instead of a dialpad_okta_attribute_source):
+# Dialpad writes it on every user assigned to the app, even users whose profile source is another
+# app. Set with the attribute's create, at no extra API call; removing master_type later returns the
+# attribute to PROFILE_MASTER. The plan fails with the Admin Console steps when Dialpad is not a
+# profile source ("Allow Dialpad to source Okta users").
+data "dialpad_okta_app" "dialpad" {
+  label = "Dialpad"
+}
+
+resource "dialpad_okta_user_attribute" "dialpad_extension" {
+  name            = "dialpadExtension"
+  title           = "Dialpad Extension"
+  master_type     = "OVERRIDE"
+  master_priority = [data.dialpad_okta_app.dialpad.id]
+}
