@@ -108,9 +108,9 @@ var userTypeAttributeOwner = attributeOwner{
 // planUserAttribute makes the spellings of one user type one value and checks that it exists (see
 // planUserType). With a managed source priority, it notes the attribute as the owner of its master
 // (see okta.Client.NoteUserAttributeMaster: a dialpad_okta_attribute_source of it destroyed in
-// the same run leaves it alone), and, when the master is about to be written (a create, or a
-// change of master_type or master_priority; never an unchanged one, whose check would cost an app
-// listing), checks that the apps of an override are profile sources.
+// the same run leaves it alone), and, when the master is about to be written (a create or
+// replacement, or a change of master_type or master_priority; never an unchanged one, whose check
+// would cost an app listing), checks that the apps of an override are profile sources.
 func planUserAttribute(ctx context.Context, c *okta.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planUserType(ctx, c, req, resp, path.Root("user_type"), true)
 	if resp.Diagnostics.HasError() {
@@ -127,6 +127,7 @@ func planUserAttribute(ctx context.Context, c *okta.Client, req resource.ModifyP
 	if !req.State.Raw.IsNull() {
 		var prior userAttributeModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		// (A replacement is checked as the create it is: Terraform plans it again without state.)
 		if resp.Diagnostics.HasError() || (prior.MasterType.Equal(plan.MasterType) && prior.MasterPriority.Equal(plan.MasterPriority)) {
 			return
 		}

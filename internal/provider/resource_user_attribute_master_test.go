@@ -297,3 +297,80 @@ resource "dialpad_okta_attribute_source" "test" {
 		})
 	}
 }
+
+// The profile-sourcing check runs when the master is about to be written: not for an unchanged one
+// (the plan stays empty after sourcing was turned off), but for a replacement, which creates the
+// attribute anew with it.
+func TestAccUserAttribute_masterSourcingOff(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "turns the console-only profile-sourcing setting off")
+	emu := acctest.NewEmulator(t)
+	snap := emu.Snapshot(t)
+	app, name := emu.Fixtures().AppID, emu.RandomName("master")
+	emu.EnsureProfileSource(t, app)
+	cfg := emu.Config(userAttributeConfig(name, "Sourced", masterArgs("OVERRIDE", app)))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userAttributeDestroyed(emu, snap),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig:        func() { emu.SetProfileSourcing(t, app, false) },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:      emu.Config(userAttributeConfig(name+"2", "Sourced", masterArgs("OVERRIDE", app))),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)is not a profile source.*master_priority = `),
+			},
+		},
+	})
+}
+
+// An org that does not report master: the source priority is written, kept in state as configured
+// and reported with a warning, and the plan stays empty.
+func TestAccUserAttribute_masterNotReported(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "needs the emulator's omit_master knob")
+	emu := acctest.NewEmulator(t)
+	snap := emu.Snapshot(t) // taken while master is shown, as CheckDestroy compares it
+	emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+	app, name := emu.Fixtures().AppID, emu.RandomName("nomaster")
+	emu.EnsureProfileSource(t, app)
+	stored := func(masterType string, priority ...string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+			defer emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+			return checkMaster(t, emu, name, masterType, priority...)(s)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+			return userAttributeDestroyed(emu, snap)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: emu.Config(userAttributeConfig(name, "Sourced", masterArgs("OVERRIDE", app))),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("master_type"), knownvalue.StringExact("OVERRIDE")),
+					statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("master_priority"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(app)})),
+				},
+				Check:            stored(okta.MasterOverride, app),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:           emu.Config(userAttributeConfig(name, "Sourced (renamed)", masterArgs("OKTA"))),
+				Check:            stored(okta.MasterOkta),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:           emu.Config(userAttributeConfig(name, "Sourced (renamed)", "")),
+				Check:            stored(okta.MasterProfileMaster),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
