@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -127,5 +128,23 @@ func TestWithSourceWritesOnce(t *testing.T) {
 	got, err = c.UpdateUserAttributeWithSource(ctx, "", a, nil)
 	if err != nil || got.Source.MasterType != MasterOkta || got.Title != "X3" {
 		t.Fatalf("update without master: %+v, %v; want OKTA kept", got, err)
+	}
+}
+
+// An attribute taken over by a create (exactly as configured: an interrupted apply) gets the
+// master it was created for in one write; one already holding it, in none.
+func TestCreateWithSourceTakeOverWritesMaster(t *testing.T) {
+	prop := `{"title":"X","type":"string","scope":"NONE","permissions":[{"principal":"SELF","action":"READ_ONLY"}],"master":{"type":"%s"}}`
+	a := Attribute{Name: "x", Title: "X", Type: "string", Scope: "NONE", Permission: "READ_ONLY"}
+	for _, tc := range []struct {
+		held  string
+		posts int
+	}{{MasterProfileMaster, 1}, {MasterOkta, 0}} {
+		f := &fakeSchemaServer{props: map[string]json.RawMessage{"x": json.RawMessage(fmt.Sprintf(prop, tc.held))}}
+		c := newServerClient(t, f)
+		got, err := c.CreateUserAttributeWithSource(context.Background(), "default", a, &AttributeSource{MasterType: MasterOkta})
+		if err != nil || got.Source.MasterType != MasterOkta || f.posts != tc.posts {
+			t.Errorf("held %s: %+v, %v after %d posts; want OKTA after %d", tc.held, got, err, f.posts, tc.posts)
+		}
 	}
 }
