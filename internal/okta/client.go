@@ -121,6 +121,9 @@ type Client struct {
 	// masterOwners holds the user attributes whose source priority a dialpad_okta_user_attribute
 	// manages in this process (master_owner.go).
 	masterOwners masterOwners
+
+	// createdAttrs holds the attributes this client created, for the mapping create (created.go).
+	createdAttrs createdAttributes
 }
 
 // AuthMode reports how the client authenticates (reapply is refused for OAuth callers).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -306,6 +307,13 @@ type mappingChange struct {
 // resource's timeout (the phone sync's rollback by rollbackTimeout), and a change Okta never shows
 // is sent again until that ctx ends.
 func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, error) {
+	// A create that may skip its read claims its attributes once it knows the mapping's target;
+	// every other write that sets a property spends the property's entries now: it is mapped from
+	// here on, and a later create of it must read first (created.go).
+	claim := ch.create && !ch.knownNew && ch.mappingID == ""
+	if !claim {
+		c.createdAttrs.forgetMapped(slices.Sorted(maps.Keys(ch.set)))
+	}
 	if ch.mappingID != "" {
 		m, err := c.writeMappingTo(ctx, mappingRef{ID: ch.mappingID, SourceID: ch.sourceID, TargetID: ch.targetID}, ch)
 		if !IsNotFound(err) {
@@ -321,6 +329,11 @@ func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, 
 	}
 	if found.ID == ch.mappingID {
 		return nil, &NotFoundError{Kind: "mapping", ID: found.ID}
+	}
+	if claim {
+		// A target attribute created by this client's own POST cannot be mapped yet (created.go).
+		ch.knownNew = c.createdAttrs.claim(mappingTargetKeys(found), slices.Sorted(maps.Keys(ch.set)))
+		c.createdAttrs.forgetMapped(slices.Sorted(maps.Keys(ch.set)))
 	}
 	return c.writeMappingTo(ctx, found, ch)
 }

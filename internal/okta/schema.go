@@ -378,7 +378,11 @@ func (c *Client) createAttribute(ctx context.Context, ref schemaRef, owner strin
 		}
 		return next, false, nil
 	}})
-	return got, err == nil && !tookOver, err
+	created = err == nil && !tookOver
+	if created {
+		c.createdAttrs.add(createdOwnerKey(ref.app, owner), a.Name)
+	}
+	return got, created, err
 }
 
 func (c *Client) updateAttribute(ctx context.Context, ref schemaRef, a Attribute) (*Attribute, error) {
@@ -454,6 +458,9 @@ func (c *Client) writeAttribute(ctx context.Context, ref schemaRef, a Attribute,
 }
 
 func (c *Client) deleteAttribute(ctx context.Context, ref schemaRef, name string) error {
+	// Forgotten before the first write: once a delete is under way the attribute may be gone
+	// and created again by someone else, whatever the delete's outcome.
+	c.createdAttrs.forget(ref.app, name)
 	var firstRefusal time.Time
 	_, err := c.writeProperty(ctx, ref, name, propertyOp{
 		verb: "delete",
