@@ -114,7 +114,9 @@ func TestMappingCreateOfJustCreatedAttributeSkipsRead(t *testing.T) {
 		_, err = c.CreateMappingProperties(ctx, "0oaApp", "otyDefault", props)
 		return mapReads() - before, err
 	}
-	push := func(expr string) MappingProperty { return MappingProperty{Expression: expr, PushStatus: PushStatusPush} }
+	push := func(expr string) MappingProperty {
+		return MappingProperty{Expression: expr, PushStatus: PushStatusPush}
+	}
 
 	for _, name := range []string{"fresh", "other"} {
 		if _, err := c.CreateUserAttribute(ctx, "user", Attribute{Name: name, Title: name, Type: "string"}); err != nil {
