@@ -48,8 +48,13 @@ func createdOwnerKey(app bool, owner string) string {
 // mappingTargetKeys are the registry keys that name the target of the mapping r: its id, and for
 // a user type also its name (Okta names the default type "user", which the registry keys as
 // "default"). An app is keyed by its id only: its name is not a spelling anyone creates under.
+// A ref whose target type is not known (no listing at hand) is keyed by its id under both kinds:
+// Okta's ids are unique across apps and user types.
 func mappingTargetKeys(r mappingRef) []string {
-	if r.TargetType != "user" {
+	switch r.TargetType {
+	case "":
+		return []string{"app:" + r.TargetID, "type:" + r.TargetID}
+	case "appuser":
 		return []string{"app:" + r.TargetID}
 	}
 	keys := []string{"type:" + r.TargetID}

@@ -33,6 +33,10 @@ func TestCreatedAttributesKeys(t *testing.T) {
 		{true, "0oaApp", app, true},
 		{true, "0oaApp", defaultType, false},
 		{true, "otyDefault", defaultType, false},
+		// A mapping known by id only (no listing at hand): matched by the target's id.
+		{false, "otyDefault", mappingRef{TargetID: "otyDefault"}, true},
+		{true, "0oaApp", mappingRef{TargetID: "0oaApp"}, true},
+		{false, "default", mappingRef{TargetID: "otyDefault"}, false},
 	} {
 		var r createdAttributes
 		r.add(createdOwnerKey(tc.app, tc.owner), "x")
@@ -150,6 +154,36 @@ func TestMappingCreateOfJustCreatedAttributeSkipsRead(t *testing.T) {
 	}
 	if reads, err := create(map[string]MappingProperty{"gone": push("appuser.g")}); err != nil || reads != 2 {
 		t.Fatalf("create after the attribute's delete: err %v, %d mapping reads (want 2)", err, reads)
+	}
+
+	// By the planned mapping id: the target's names come from the listing the plan made; without
+	// one, only an attribute created under the target's id matches, and "default" is read first.
+	for _, name := range []string{"byid", "byid2", "byid3"} {
+		if _, err := c.CreateUserAttribute(ctx, "default", Attribute{Name: name, Title: name, Type: "string"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	createByID := func(name string) (reads int, err error) {
+		before := mapReads()
+		_, err = c.CreateMappingPropertiesByID(ctx, "prm1", "0oaApp", "otyDefault", map[string]MappingProperty{name: push("appuser.i")})
+		return mapReads() - before, err
+	}
+	c.cache.invalidate(mappingListCacheKey("0oaApp", "otyDefault")) // what the creates above listed
+	if reads, err := createByID("byid"); err != nil || reads != 2 {
+		t.Fatalf("create by id with no listing at hand: err %v, %d mapping reads (want 2)", err, reads)
+	}
+	if _, err := c.FindMappingID(ctx, "0oaApp", "otyDefault"); err != nil {
+		t.Fatal(err)
+	}
+	if reads, err := createByID("byid2"); err != nil || reads != 1 {
+		t.Fatalf("create by id after the plan's listing: err %v, %d mapping reads (want 1)", err, reads)
+	}
+	if _, _, err := c.FindAppUserTypeMapping(ctx, "0oaApp", "default"); err != nil {
+		t.Fatal(err)
+	}
+	c.cache.invalidate(mappingListCacheKey("0oaApp", "otyDefault"))
+	if reads, err := createByID("byid3"); err != nil || reads != 1 {
+		t.Fatalf("create by id after FindAppUserTypeMapping's listing: err %v, %d mapping reads (want 1)", err, reads)
 	}
 
 	// One property just created and one not: read first, and the mapped one refused.

@@ -122,6 +122,31 @@ func (c *Client) FindAppUserTypeMapping(ctx context.Context, appID, userType str
 	return ut.ID, id, err
 }
 
+// knownMappingEnds fills in the names and types of r's ends from a listing this client already
+// holds (the plan's, which FindMappingID and FindAppUserTypeMapping made), without a call: they do
+// not change. Without one, r is returned as it is.
+func (c *Client) knownMappingEnds(r mappingRef) mappingRef {
+	for _, key := range []string{mappingListCacheKey(r.SourceID, r.TargetID), mappingListCacheKey(r.SourceID, "")} {
+		v, ok := c.cache.peek(key)
+		if !ok {
+			continue
+		}
+		for _, l := range v.([]mappingRef) {
+			if l.ID == r.ID && l.SourceID == r.SourceID && l.TargetID == r.TargetID {
+				return l
+			}
+		}
+	}
+	return r
+}
+
+// CreateMappingPropertiesByID is CreateMappingProperties for a caller that knows the mapping's id
+// (its plan): it saves the lookup, and falls back to it when Okta no longer has the id or it names
+// another source or target.
+func (c *Client) CreateMappingPropertiesByID(ctx context.Context, mappingID, sourceID, targetID string, props map[string]MappingProperty) (*Mapping, error) {
+	return c.writeMapping(ctx, mappingChange{mappingID: mappingID, sourceID: sourceID, targetID: targetID, set: props, create: true})
+}
+
 // ListMappings lists the org's mappings, filtered by source and/or target id when not empty. The
 // list omits properties (Properties is nil); GetMapping reads them.
 func (c *Client) ListMappings(ctx context.Context, sourceID, targetID string) ([]Mapping, error) {
@@ -307,19 +332,27 @@ type mappingChange struct {
 // resource's timeout (the phone sync's rollback by rollbackTimeout), and a change Okta never shows
 // is sent again until that ctx ends.
 func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, error) {
-	// A create that may skip its read claims its attributes once it knows the mapping's target;
-	// every other write that sets a property spends the property's entries now: it is mapped from
-	// here on, and a later create of it must read first (created.go).
-	claim := ch.create && !ch.knownNew && ch.mappingID == ""
+	// A create whose every target attribute this client's own POST created may skip its read
+	// (created.go). Any write that sets a property spends the property's entries: it is mapped from
+	// here on, and a later create of it must read first.
+	names := slices.Sorted(maps.Keys(ch.set))
+	claim := ch.create && !ch.knownNew
 	if !claim {
-		c.createdAttrs.forgetMapped(slices.Sorted(maps.Keys(ch.set)))
+		c.createdAttrs.forgetMapped(names)
 	}
 	if ch.mappingID != "" {
-		m, err := c.writeMappingTo(ctx, mappingRef{ID: ch.mappingID, SourceID: ch.sourceID, TargetID: ch.targetID}, ch)
+		ref := mappingRef{ID: ch.mappingID, SourceID: ch.sourceID, TargetID: ch.targetID}
+		byID := ch
+		if claim {
+			byID.knownNew = c.createdAttrs.claim(mappingTargetKeys(c.knownMappingEnds(ref)), names)
+			c.createdAttrs.forgetMapped(names)
+		}
+		m, err := c.writeMappingTo(ctx, ref, byID)
 		if !IsNotFound(err) {
 			return m, err
 		}
-		// The remembered id is gone or names another pair: look the mapping up.
+		// The remembered id is gone or names another pair: look the mapping up (and read first).
+		claim = false
 	}
 	// Only the id is needed here (one list call, through the cache): a create that must check what
 	// is mapped reads the mapping itself, fresh, under the lock.
@@ -331,9 +364,8 @@ func (c *Client) writeMapping(ctx context.Context, ch mappingChange) (*Mapping, 
 		return nil, &NotFoundError{Kind: "mapping", ID: found.ID}
 	}
 	if claim {
-		// A target attribute created by this client's own POST cannot be mapped yet (created.go).
-		ch.knownNew = c.createdAttrs.claim(mappingTargetKeys(found), slices.Sorted(maps.Keys(ch.set)))
-		c.createdAttrs.forgetMapped(slices.Sorted(maps.Keys(ch.set)))
+		ch.knownNew = c.createdAttrs.claim(mappingTargetKeys(found), names)
+		c.createdAttrs.forgetMapped(names)
 	}
 	return c.writeMappingTo(ctx, found, ch)
 }

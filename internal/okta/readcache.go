@@ -149,6 +149,15 @@ func (rc *readCache) recent(key string, maxAge time.Duration) (any, bool) {
 	return e.val, true
 }
 
+// peek returns key's cached value however old, without reading Okta: only for facts that do not
+// change once read (the names and types of a mapping's ends).
+func (rc *readCache) peek(key string) (any, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	e, ok := rc.entries[key]
+	return e.val, ok
+}
+
 // invalidate forgets key: called before and after every write to the object.
 func (rc *readCache) invalidate(key string) {
 	rc.mu.Lock()
