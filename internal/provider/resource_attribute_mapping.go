@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -29,9 +30,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*attributeMappingResource)(nil)
-	_ resource.ResourceWithImportState = (*attributeMappingResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithConfigure        = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithImportState      = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*attributeMappingResource)(nil)
 )
 
 // NewAttributeMappingResource is the constructor of resource "dialpad_okta_attribute_mapping".
@@ -45,6 +47,7 @@ type attributeMappingModel struct {
 	ID                   types.String   `tfsdk:"id"`
 	SourceID             types.String   `tfsdk:"source_id"`
 	TargetID             types.String   `tfsdk:"target_id"`
+	TargetUserType       types.String   `tfsdk:"target_user_type"`
 	MappingID            types.String   `tfsdk:"mapping_id"`
 	OtherProperties      types.Map      `tfsdk:"other_properties"`
 	Properties           types.Map      `tfsdk:"properties"`
@@ -84,6 +87,16 @@ const attributeMappingDescription = "Owns some target properties of the one Okta
 	"another user type or app) in one apply, also give the attributes `lifecycle { create_before_destroy = true }`: the new " +
 	"attribute is created, this resource moves the property to it, and the old attribute is deleted last."
 
+const targetUserTypeDescription = "The mapping's target as a user type, the simple way to map an app's attribute into " +
+	"Okta user profiles: its name (e.g. `contractor`) or its id (`oty...`). The org's default user type is named `user` " +
+	"in Okta; `default`, `user` and the default type's id all name it. An alternative to `target_id` (exactly one of " +
+	"the two is set); `source_id` must then be an app. The plan resolves it, from the listing of the app's mappings the " +
+	"plan reads anyway, to `target_id` and `mapping_id`. Changing between spellings of the same type, or moving from " +
+	"`target_id` to the same type's `target_user_type`, replaces nothing and writes nothing to Okta; another type " +
+	"replaces the resource. A user type that does not exist fails the plan with the list of the org's user types. " +
+	"After an import it is null (the import ID names the target by id): setting it then plans an in-place change " +
+	"of this argument only."
+
 func (r *attributeMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_attribute_mapping"
 }
@@ -106,10 +119,18 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
 			},
 			"target_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Id of the mapping's target: a user type id (e.g. `data.dialpad_okta_user_type.default.id`) or an app id. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Id of the mapping's target: a user type id (e.g. `data.dialpad_okta_user_type.default.id`) or an app id. " +
+					"Exactly one of `target_id` and `target_user_type` is set; with `target_user_type` this is the user type's id, " +
+					"known at plan time. Changing it to another target replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(okta.DefaultUserType)},
+			},
+			"target_user_type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: targetUserTypeDescription,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"mapping_id": schema.StringAttribute{
 				Computed:            true,
@@ -175,6 +196,12 @@ func (r *attributeMappingResource) Schema(ctx context.Context, _ resource.Schema
 	}
 }
 
+func (r *attributeMappingResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("target_id"), path.MatchRoot("target_user_type")),
+	}
+}
+
 func (r *attributeMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
@@ -196,7 +223,13 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 				"OAuth (service app) credentials. Configure the provider with okta_api_token, or set apply_to_existing_users = "+
 				"false and apply the mapping in the Admin Console (Profile Editor -> Mappings -> Apply updates now).")
 	}
-	if req.State.Raw.IsNull() {
+	switch {
+	case !plan.TargetUserType.IsNull():
+		r.planTargetUserType(ctx, req, &plan, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	case req.State.Raw.IsNull():
 		r.planNewMapping(ctx, &plan, resp)
 	}
 	if !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw) {
@@ -276,6 +309,99 @@ func (r *attributeMappingResource) planNewMapping(ctx context.Context, plan *att
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
+// planTargetUserType resolves target_user_type to target_id and mapping_id, from the one listing of
+// the app's mappings (FindAppUserTypeMapping, through the read cache), and decides what a change
+// of it means, with planUserType's rules:
+//
+//   - The state holds the same target_user_type and source: the ids stay, no call is made.
+//   - It names the type the state's target_id is (another spelling, or the state of a
+//     configuration that gave target_id): nothing is replaced and nothing written. Another
+//     spelling keeps the state's, so the plan is empty; a state without target_user_type (the
+//     upgrade from target_id) plans only this argument's change.
+//   - It names another type: the resource is replaced.
+//   - It names no type: an error on target_user_type that lists the org's user types.
+//
+// When the source or the type is unknown at plan, target_id and mapping_id stay unknown (Create
+// resolves them), and an existing resource is replaced, as RequiresReplace would.
+func (r *attributeMappingResource) planTargetUserType(ctx context.Context, req resource.ModifyPlanRequest, plan *attributeMappingModel, resp *resource.ModifyPlanResponse) {
+	var state *attributeMappingModel
+	if !req.State.Raw.IsNull() {
+		state = &attributeMappingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	p := path.Root("target_user_type")
+	if plan.SourceID.IsUnknown() || plan.TargetUserType.IsUnknown() {
+		plan.ID, plan.TargetID, plan.MappingID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		if state != nil {
+			resp.RequiresReplace.Append(p)
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	source, userType := plan.SourceID.ValueString(), plan.TargetUserType.ValueString()
+	if state != nil && state.SourceID.ValueString() == source && state.TargetUserType.ValueString() == userType && !state.TargetID.IsNull() {
+		plan.ID, plan.TargetID, plan.MappingID = state.ID, state.TargetID, state.MappingID
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	typeID, mappingID, ok := r.resolveTargetUserType(ctx, source, userType, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	plan.TargetID = types.StringValue(typeID)
+	plan.ID = types.StringValue(source + "/" + typeID)
+	plan.MappingID = types.StringUnknown()
+	if mappingID != "" {
+		plan.MappingID = types.StringValue(mappingID)
+	}
+	if state != nil && state.SourceID.ValueString() == source {
+		if state.TargetID.ValueString() == typeID {
+			plan.MappingID = state.MappingID
+			if !state.TargetUserType.IsNull() {
+				// Another spelling of the same type: keep the state's, so nothing changes.
+				plan.TargetUserType = state.TargetUserType
+			}
+		} else {
+			resp.RequiresReplace.Append(p)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// resolveTargetUserType returns the id of the user type userType and of the mapping from app
+// source to it (empty when Okta has none yet; the create then reports it). ok is false, with an
+// error in diags, when the source is no app or the type does not exist.
+func (r *attributeMappingResource) resolveTargetUserType(ctx context.Context, source, userType string, diags *diag.Diagnostics) (typeID, mappingID string, ok bool) {
+	// Through the read cache: the sourcing check of ModifyPlan reads the same app.
+	if _, err := r.client.FindApp(ctx, source); okta.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("target_user_type"), "target_user_type needs an app source",
+			fmt.Sprintf("target_user_type names the mapping's target as a user type, so source_id must be an app id (0oa...), "+
+				"but %q is no app of this Okta org. For an Okta -> app mapping (source_id a user type id) give target_id (the app's id) instead.", source))
+		return "", "", false
+	} else if err != nil {
+		diags.AddError("Cannot check the mapping's source app", fmt.Sprintf("Reading app %q: %s", source, err))
+		return "", "", false
+	}
+	typeID, mappingID, err := r.client.FindAppUserTypeMapping(ctx, source, userType)
+	switch {
+	case typeID == "" && okta.IsNotFound(err):
+		diags.AddAttributeError(path.Root("target_user_type"), "Okta user type not found",
+			fmt.Sprintf("target_user_type = %q names no user type of this Okta org, so there is no mapping to it.", userType)+userTypesHint(ctx, r.client))
+		return "", "", false
+	case typeID == "":
+		diags.AddAttributeError(path.Root("target_user_type"), "Cannot look up the Okta user type",
+			fmt.Sprintf("Looking up user type %q and the mapping from app %q to it: %s", userType, source, err))
+		return "", "", false
+	case err != nil:
+		tflog.Debug(ctx, "Mapping id not known at plan time", map[string]any{"source_id": source, "target_id": typeID, "error": err.Error()})
+		return typeID, "", true
+	}
+	return typeID, mappingID, true
+}
+
 // checkExpressions refuses at plan time an expression that reads an attribute the source app's user
 // profile does not have (appuser.x or source.x), which Okta would refuse mid-apply. An attribute a
 // dialpad_okta_app_user_attribute of this plan creates counts as present: Terraform plans that
@@ -331,8 +457,24 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
-	source, target := plan.SourceID.ValueString(), plan.TargetID.ValueString()
-	m, err := r.client.CreateMappingProperties(ctx, source, target, props)
+	source := plan.SourceID.ValueString()
+	if plan.TargetID.IsUnknown() {
+		// target_user_type, unknown at plan (e.g. a source_id known only after apply).
+		typeID, _, ok := r.resolveTargetUserType(ctx, source, plan.TargetUserType.ValueString(), &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		plan.TargetID = types.StringValue(typeID)
+	}
+	target := plan.TargetID.ValueString()
+	var m *okta.Mapping
+	var err error
+	if !plan.MappingID.IsUnknown() && plan.MappingID.ValueString() != "" {
+		// Known at plan: the planned id saves the lookup (and falls back to it when Okta disagrees).
+		m, err = r.client.CreateMappingPropertiesByID(ctx, plan.MappingID.ValueString(), source, target, props)
+	} else {
+		m, err = r.client.CreateMappingProperties(ctx, source, target, props)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Okta mapping properties", mappingErrorDetail(source, target, err))
 		return

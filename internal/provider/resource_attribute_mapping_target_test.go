@@ -1,0 +1,308 @@
+package provider_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dialpad/terraform-provider-dialpad/internal/acctest"
+	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
+)
+
+// The emulator's routes of a mapping read by id and a mapping write (calls_test.go has the rest).
+const (
+	routeMappingByID = "GET /api/v1/mappings/{id}"
+	routeMappingPost = "POST /api/v1/mappings/{id}"
+)
+
+// mappingToTypeConfig is a dialpad_okta_attribute_mapping from sourceID to the user type named
+// targetUserType (target_user_type, no data source), plus extra inside the resource.
+func mappingToTypeConfig(sourceID, targetUserType string, props map[string]mprop, extra string) string {
+	cfg := mappingConfig(sourceID, props, extra)
+	cfg = strings.Replace(cfg, "data \"dialpad_okta_user_type\" \"default\" {}\n", "", 1)
+	return strings.Replace(cfg, "target_id = data.dialpad_okta_user_type.default.id",
+		"target_user_type = "+acctest.Quote(targetUserType), 1)
+}
+
+// typeConfig is the attributes plus a mapping from sourceID to targetUserType, keyed by attribute
+// label (liveTestAttrs.config with target_user_type instead of target_id).
+func (a liveTestAttrs) typeConfig(sourceID, targetUserType string, props map[string]mprop, extra string) string {
+	labels := make([]string, 0, len(a))
+	for l := range a {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	var b strings.Builder
+	for _, l := range labels {
+		fmt.Fprintf(&b, "resource \"dialpad_okta_user_attribute\" %q {\n  name  = %q\n  title = \"Mapping test %s\"\n}\n\n", l, a[l], l)
+	}
+	keyed := map[string]mprop{}
+	for l, p := range props {
+		keyed["(dialpad_okta_user_attribute."+l+".name)"] = p
+	}
+	return b.String() + mappingToTypeConfig(sourceID, targetUserType, keyed, extra)
+}
+
+// mappingCalls checks what the emulator counted since the step's PreConfig reset: GETs of the
+// mapping by id and POSTs to it.
+func mappingCalls(emu *acctest.Emulator, reads, posts int) resource.TestCheckFunc {
+	return emu.CheckStats(func(s acctest.Stats) error {
+		if got := s.ByRoute[routeMappingByID]; got != reads {
+			return fmt.Errorf("%s: %d calls, want %d (by route: %v)", routeMappingByID, got, reads, s.ByRoute)
+		}
+		if got := s.ByRoute[routeMappingPost]; got != posts {
+			return fmt.Errorf("%s: %d calls, want %d (by route: %v)", routeMappingPost, got, posts, s.ByRoute)
+		}
+		return nil
+	})
+}
+
+// target_user_type gives the plan target_id, id and mapping_id, from the listing of the app's
+// mappings; another spelling of the same type plans nothing.
+func TestAccAttributeMapping_targetUserType(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	mappingID := mustMapping(t, org, app, ut).ID
+	at := newTestAttrs(org, "a")
+	cfg := func(userType string) string {
+		return org.Config(at.typeConfig(app, userType, map[string]mprop{"a": {expr: exprUser}}, ""))
+	}
+	keptDefault := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_user_type"), knownvalue.StringExact("default")),
+		statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_id"), knownvalue.StringExact(ut)),
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             at.destroyed(org, snap),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("default"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_id"), knownvalue.StringExact(ut)),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("id"), knownvalue.StringExact(app+"/"+ut)),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("mapping_id"), knownvalue.StringExact(mappingID)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: keptDefault,
+				Check: checkMappingHolds(org, app, func() string { return ut }, map[string]okta.MappingProperty{
+					at["a"]: {Expression: exprUser, PushStatus: "PUSH"},
+				}),
+			},
+			// Okta's name of the default type, and its id: the same type, nothing to do, and the
+			// state keeps its spelling.
+			{
+				Config:            cfg("user"),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: keptDefault,
+			},
+			{
+				Config:            cfg(ut),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: keptDefault,
+			},
+		},
+	})
+}
+
+// The state today's configurations write (target_id from the user type data source, no
+// target_user_type), then target_user_type = "default" instead: an in-place change of that
+// argument only, which writes nothing to Okta; never a replacement.
+func TestAccAttributeMapping_targetUserTypeUpgrade(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "counts the mapping writes with the emulator's stats")
+	emu := acctest.NewEmulator(t)
+	snap := emu.Snapshot(t)
+	app := emu.Fixtures().AppID
+	emu.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, emu)
+	mappingID := mustMapping(t, emu, app, ut).ID
+	at := newTestAttrs(emu, "a")
+	props := map[string]mprop{"a": {expr: exprUser, push: "DONT_PUSH"}}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             at.destroyed(emu, snap),
+		Steps: []resource.TestStep{
+			{Config: emu.Config(at.config(app, props, ""))},
+			{
+				PreConfig: func() { emu.ResetStats(t) },
+				Config:    emu.Config(at.typeConfig(app, "default", props, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_id"), knownvalue.StringExact(ut)),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("mapping_id"), knownvalue.StringExact(mappingID)),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_user_type"), knownvalue.StringExact("default")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					emu.CheckStats(func(s acctest.Stats) error {
+						if n := s.ByRoute[routeMappingPost]; n != 0 {
+							return fmt.Errorf("the upgrade wrote the mapping %d times, want none", n)
+						}
+						return nil
+					}),
+					checkMappingHolds(emu, app, func() string { return ut }, map[string]okta.MappingProperty{
+						at["a"]: {Expression: exprUser, PushStatus: "DONT_PUSH"},
+					}),
+				),
+			},
+		},
+	})
+}
+
+// Another user type is another mapping: the resource is replaced, and the plan shows the new ids.
+func TestAccAttributeMapping_targetUserTypeReplace(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "adds a user type to the org")
+	emu := acctest.NewEmulator(t)
+	app := emu.Fixtures().AppID
+	emu.EnsureProfileSource(t, app)
+	otherName := emu.RandomName("maptype")
+	other := createUserType(t, emu, otherName)
+	snap := emu.Snapshot(t)
+	ut := defaultUserTypeID(t, emu)
+	moved := mustMapping(t, emu, app, other).ID
+	name := emu.RandomName("mapother")
+	// The same attribute name on both types, so that one properties key maps into either.
+	cfg := func(userType string) string {
+		return emu.Config(fmt.Sprintf(`
+resource "dialpad_okta_user_attribute" "default" {
+  name  = %[1]q
+  title = "Mapping test"
+}
+
+resource "dialpad_okta_user_attribute" "other" {
+  name      = %[1]q
+  title     = "Mapping test"
+  user_type = %[2]q
+}
+`, name, otherName) + mappingToTypeConfig(app, userType, map[string]mprop{name: {expr: exprUser}},
+			"  depends_on = [dialpad_okta_user_attribute.default, dialpad_okta_user_attribute.other]"))
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: acctest.CheckDestroyAll(
+			acctest.CheckDestroy(emu, "dialpad_okta_attribute_mapping", findMappingProperties),
+			acctest.CheckDestroy(emu, "dialpad_okta_user_attribute", findUserAttributeState),
+			emu.CheckUnchanged(snap),
+		),
+		Steps: []resource.TestStep{
+			{Config: cfg("default")},
+			{
+				Config: cfg(otherName),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_id"), knownvalue.StringExact(other)),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("mapping_id"), knownvalue.StringExact(moved)),
+						plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("id"), knownvalue.StringExact(app+"/"+other)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkMappingHolds(emu, app, func() string { return other }, map[string]okta.MappingProperty{
+						name: {Expression: exprUser, PushStatus: "PUSH"},
+					}),
+					func(*terraform.State) error {
+						if _, ok := mustMapping(t, emu, app, ut).Properties[name]; ok {
+							return fmt.Errorf("%s is still mapped into the default type after the move", name)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// Refused at plan time: both or neither of target_id and target_user_type, a user type the org
+// does not have (the error lists the org's types), and target_user_type from a source that is no app.
+func TestAccAttributeMapping_targetUserTypeValidation(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	app := org.Fixtures().AppID
+	ut := defaultUserTypeID(t, org)
+	props := map[string]mprop{"nickName": {expr: exprUser}}
+	step := func(cfg string, want ...string) resource.TestStep {
+		return resource.TestStep{Config: org.Config(cfg), PlanOnly: true, ExpectError: errorRegexp(want...)}
+	}
+	missing := org.RandomName("notype")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			step(mappingConfig(app, props, `  target_user_type = "default"`), "Exactly one", "target_id", "target_user_type"),
+			step(strings.Replace(mappingToTypeConfig(app, "default", props, ""), `target_user_type = "default"`, "", 1),
+				"Exactly one", "target_id", "target_user_type"),
+			step(mappingToTypeConfig(app, missing, props, ""), "Okta user type not found", "target_user_type", missing,
+				"The org's user types are", ut),
+			step(mappingToTypeConfig(ut, "default", props, ""), "target_user_type needs an app source"),
+		},
+	})
+}
+
+// A mapping create skips its existence read (a property mapped otherwise is refused) when the
+// same apply's provider created every target attribute: Okta maps only existing attributes, so
+// nothing can map one before it exists. Counted on the emulator: the create's GETs of the mapping
+// by id are its read-back only. An attribute created by an earlier apply is read first, as before.
+func TestAccAttributeMapping_createSkipsExistenceRead(t *testing.T) {
+	t.Parallel()
+	acctest.RequireEmulator(t, "counts the mapping reads with the emulator's stats")
+	for _, tc := range []struct {
+		name    string
+		earlier bool // the attribute exists before the apply that creates the mapping
+		byType  bool // target_user_type instead of target_id
+		reads   int
+	}{
+		{name: "target_user_type", byType: true, reads: 1},
+		{name: "target_id", reads: 1},
+		{name: "attribute from an earlier apply", earlier: true, byType: true, reads: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			emu := acctest.NewEmulator(t)
+			snap := emu.Snapshot(t)
+			app := emu.Fixtures().AppID
+			emu.EnsureProfileSource(t, app)
+			at := newTestAttrs(emu, "a")
+			props := map[string]mprop{"a": {expr: exprUser}}
+			withMapping := emu.Config(at.config(app, props, ""))
+			if tc.byType {
+				withMapping = emu.Config(at.typeConfig(app, "default", props, ""))
+			}
+			var steps []resource.TestStep
+			if tc.earlier {
+				attrOnly := fmt.Sprintf("resource \"dialpad_okta_user_attribute\" \"a\" {\n  name  = %q\n  title = \"Mapping test a\"\n}\n", at["a"])
+				steps = append(steps, resource.TestStep{Config: emu.Config(attrOnly)})
+			}
+			steps = append(steps, resource.TestStep{
+				PreConfig: func() { emu.ResetStats(t) },
+				Config:    withMapping,
+				Check:     mappingCalls(emu, tc.reads, 1),
+			})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             at.destroyed(emu, snap),
+				Steps:                    steps,
+			})
+		})
+	}
+}
