@@ -2,8 +2,6 @@ data "dialpad_okta_app" "dialpad" {
   label = "Dialpad"
 }
 
-data "dialpad_okta_user_type" "default" {}
-
 # The Okta user attribute that receives the number.
 resource "dialpad_okta_user_attribute" "dialpad_phone" {
   name  = "dialpadPhone"
@@ -21,7 +19,9 @@ resource "dialpad_okta_user_attribute" "dialpad_phone" {
 # of the mapping is managed; login, email and every other mapped property are left alone.
 resource "dialpad_okta_attribute_mapping" "dialpad_to_okta" {
   source_id = data.dialpad_okta_app.dialpad.id
-  target_id = data.dialpad_okta_user_type.default.id
+  # The user type by name ("default", "user" or its id name the default type): the plan resolves it to
+  # target_id and mapping_id from the app's mappings, with no data source.
+  target_user_type = "default"
 
   properties = {
     # Referencing the attribute's name makes Terraform create the attribute before the mapping and
@@ -40,6 +40,10 @@ resource "dialpad_okta_attribute_mapping" "dialpad_to_okta" {
     update = "10m"
   }
 }
+
+# Okta user -> Dialpad (app): the source is a user type, so the target is given by id (target_user_type
+# names a user type target of an app source only).
+data "dialpad_okta_user_type" "default" {}
 
 # When the mapping only mentions the attribute inside an expression string, Terraform cannot see the
 # dependency: declare it, so the mapping property is destroyed before the attribute.
