@@ -313,7 +313,9 @@ func (r *attributeMappingResource) planNewMapping(ctx context.Context, plan *att
 // the app's mappings (FindAppUserTypeMapping, through the read cache), and decides what a change
 // of it means, with planUserType's rules:
 //
-//   - The state holds the same target_user_type and source: the ids stay, no call is made.
+//   - The state holds the same target_user_type and source, or another spelling that needs no
+//     lookup (both spell the default type, or the configuration gives the state's target_id):
+//     the ids stay, no call is made.
 //   - It names the type the state's target_id is (another spelling, or the state of a
 //     configuration that gave target_id): nothing is replaced and nothing written. Another
 //     spelling keeps the state's, so the plan is empty; a state without target_user_type (the
@@ -342,10 +344,19 @@ func (r *attributeMappingResource) planTargetUserType(ctx context.Context, req r
 		return
 	}
 	source, userType := plan.SourceID.ValueString(), plan.TargetUserType.ValueString()
-	if state != nil && state.SourceID.ValueString() == source && state.TargetUserType.ValueString() == userType && !state.TargetID.IsNull() {
-		plan.ID, plan.TargetID, plan.MappingID = state.ID, state.TargetID, state.MappingID
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-		return
+	if state != nil && state.SourceID.ValueString() == source && !state.TargetID.IsNull() {
+		// The same type without a call: the same spelling, both spellings of the default type, or
+		// the state's id, so that a plan after a spelling change stays free.
+		prior := state.TargetUserType
+		if (!prior.IsNull() && (prior.ValueString() == userType || (okta.IsDefaultUserType(prior.ValueString()) && okta.IsDefaultUserType(userType)))) ||
+			userType == state.TargetID.ValueString() {
+			plan.ID, plan.TargetID, plan.MappingID = state.ID, state.TargetID, state.MappingID
+			if !prior.IsNull() {
+				plan.TargetUserType = prior
+			}
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+			return
+		}
 	}
 	typeID, mappingID, ok := r.resolveTargetUserType(ctx, source, userType, &resp.Diagnostics)
 	if !ok {

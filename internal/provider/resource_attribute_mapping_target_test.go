@@ -79,6 +79,21 @@ func TestAccAttributeMapping_targetUserType(t *testing.T) {
 	cfg := func(userType string) string {
 		return org.Config(at.typeConfig(app, userType, map[string]mprop{"a": {expr: exprUser}}, ""))
 	}
+	emu := org.Emulator()
+	resetStats := func() {
+		if emu != nil {
+			emu.ResetStats(t)
+		}
+	}
+	noListing := func(*terraform.State) error { return nil }
+	if emu != nil {
+		noListing = emu.CheckStats(func(s acctest.Stats) error {
+			if n := s.ByRoute["GET /api/v1/mappings"]; n != 0 {
+				return fmt.Errorf("the plan of another spelling listed the mappings %d times, want none", n)
+			}
+			return nil
+		})
+	}
 	keptDefault := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_user_type"), knownvalue.StringExact("default")),
 		statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_id"), knownvalue.StringExact(ut)),
@@ -105,18 +120,68 @@ func TestAccAttributeMapping_targetUserType(t *testing.T) {
 				}),
 			},
 			// Okta's name of the default type, and its id: the same type, nothing to do, and the
-			// state keeps its spelling.
+			// state keeps its spelling. Neither needs a lookup: no listing of mappings.
 			{
+				PreConfig:         resetStats,
 				Config:            cfg("user"),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: keptDefault,
+				Check:             noListing,
 			},
 			{
+				PreConfig:         resetStats,
 				Config:            cfg(ut),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: keptDefault,
+				Check:             noListing,
+			},
+			// The import ID names the target by id: target_user_type is null after the import.
+			{
+				ResourceName:            mappingAddr,
+				ImportState:             true,
+				ImportStateId:           okta.MappingImportID(app, ut, []string{at["a"]}),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"target_user_type"},
 			},
 		},
+	})
+}
+
+// Where the source is known only after apply, so are target_id and mapping_id: the create
+// resolves them.
+func TestAccAttributeMapping_targetUserTypeUnknownSource(t *testing.T) {
+	t.Parallel()
+	org := acctest.NewOrg(t)
+	snap := org.Snapshot(t)
+	app := org.Fixtures().AppID
+	org.EnsureProfileSource(t, app)
+	ut := defaultUserTypeID(t, org)
+	at := newTestAttrs(org, "a")
+	cfg := at.typeConfig(app, "default", map[string]mprop{"a": {expr: exprUser}}, "")
+	cfg = strings.Replace(cfg, "source_id = "+acctest.Quote(app), "source_id = terraform_data.app.output", 1) +
+		fmt.Sprintf("\nresource \"terraform_data\" \"app\" {\n  input = %q\n}\n", app)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             at.destroyed(org, snap),
+		Steps: []resource.TestStep{{
+			Config: org.Config(cfg),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(mappingAddr, tfjsonpath.New("target_id")),
+					plancheck.ExpectUnknownValue(mappingAddr, tfjsonpath.New("mapping_id")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_id"), knownvalue.StringExact(ut)),
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("mapping_id"), knownvalue.StringExact(mustMapping(t, org, app, ut).ID)),
+				statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("id"), knownvalue.StringExact(app+"/"+ut)),
+			},
+			Check: checkMappingHolds(org, app, func() string { return ut }, map[string]okta.MappingProperty{
+				at["a"]: {Expression: exprUser, PushStatus: "PUSH"},
+			}),
+		}},
 	})
 }
 
@@ -229,6 +294,12 @@ resource "dialpad_okta_user_attribute" "other" {
 						return nil
 					},
 				),
+			},
+			// The type's id instead of its name: the same type (resolved from the listing), nothing planned.
+			{
+				Config:            cfg(other),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("target_user_type"), knownvalue.StringExact(otherName))},
 			},
 		},
 	})
