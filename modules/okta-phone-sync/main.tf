@@ -1,24 +1,29 @@
-# The five steps of the Dialpad -> Okta phone sync, each done by one building-block resource:
-#   1. dialpad_okta_user_attribute      the attribute on the Okta user profile
+# The five steps of the Dialpad -> Okta phone sync, done by three building-block resources:
+#   1. dialpad_okta_user_attribute      the attribute on the Okta user profile, and (step 3) its source
+#                                       priority "Override profile source" with this app (master_type)
 #   2. dialpad_okta_app_user_attribute  the attribute on the Dialpad app user profile, read from SCIM
-#   3. dialpad_okta_attribute_source    source priority "Override profile source" with this app
 #   4. dialpad_okta_attribute_mapping   Dialpad -> Okta mapping with its push status
 #   5. apply_to_existing_users          "Apply Updates Now" (the mapping resource's reapply)
 # The one console-only step, "Allow Dialpad to source Okta users", is checked here and never done.
+#
+# Earlier versions set the source priority with a separate dialpad_okta_attribute_source; carrying it on
+# the user attribute saves the separate reset at destroy and a plan-time read (README, "Upgrading"). The
+# mapping names its target by user type, resolved from the listing of the app's mappings its plan reads
+# anyway, instead of by the id of a dialpad_okta_user_type data source read on every plan.
 
 locals {
   # Okta accepts a mapping without profile sourcing only when nothing is pushed and no override names the app.
   sourcing_needed = var.push_status == "PUSH" || var.override_profile_source
 
   # The app is read when it is named by label, or when require_profile_sourcing has to be checked here.
-  # Otherwise dialpad_okta_attribute_source and dialpad_okta_attribute_mapping run the same plan-time
-  # profile-sourcing check (with the console steps), and a refresh costs one API call less.
+  # Otherwise dialpad_okta_user_attribute (for the source override) and dialpad_okta_attribute_mapping
+  # (for PUSH) run the same plan-time profile-sourcing check (with the console steps), and a refresh costs
+  # one API call less.
   lookup_app = var.app_id == null || (var.require_profile_sourcing && !local.sourcing_needed)
 
   app_id       = var.app_id != null ? var.app_id : one(data.dialpad_okta_app.this[*].id)
   app_label    = var.app_label != null ? var.app_label : one(data.dialpad_okta_app.this[*].label)
-  sourcing_on  = local.lookup_app ? one(data.dialpad_okta_app.this[*].profile_sourcing_enabled) : true
-  user_type_id = data.dialpad_okta_user_type.this.id
+  sourcing_on = local.lookup_app ? one(data.dialpad_okta_app.this[*].profile_sourcing_enabled) : true
 
   # The timeouts block only when a timeout is set: an empty block where the state (after an import)
   # has none would plan an in-place update of every resource.
@@ -49,17 +54,18 @@ data "dialpad_okta_app" "this" {
   }
 }
 
-data "dialpad_okta_user_type" "this" {
-  name = var.user_type
-}
-
-# Step 1: the attribute on the Okta user profile.
+# Steps 1 and 3: the attribute on the Okta user profile, with source priority "Override profile source"
+# with this app, so users mastered by an HR app still get their number (and only this attribute is taken
+# from Dialpad). Without the override the source priority is left as Okta has it.
 resource "dialpad_okta_user_attribute" "this" {
   user_type   = var.user_type
   name        = var.attribute_name
   title       = var.display_name
   description = var.description
   type        = "string"
+
+  master_type     = var.override_profile_source ? "OVERRIDE" : null
+  master_priority = var.override_profile_source ? [local.app_id] : null
 
   dynamic "timeouts" {
     for_each = local.timeouts
@@ -123,39 +129,13 @@ resource "dialpad_okta_app_user_attribute" "this" {
   }
 }
 
-# Step 3: source priority "Override profile source" with this app, so users mastered by an HR app
-# still get their number (and only this attribute is taken from Dialpad). Destroy returns it to inherit.
-resource "dialpad_okta_attribute_source" "this" {
-  count = var.override_profile_source ? 1 : 0
-
-  user_type      = var.user_type
-  attribute_name = dialpad_okta_user_attribute.this.name
-  master_type    = "OVERRIDE"
-  priority       = [local.app_id]
-
-  dynamic "timeouts" {
-    for_each = local.timeouts
-    content {
-      create = timeouts.value.create
-      read   = timeouts.value.read
-      update = timeouts.value.update
-      delete = timeouts.value.delete
-    }
-  }
-
-  lifecycle {
-    # The override of a renamed attribute is set on the new attribute before the old one is returned
-    # to inherit, so no apply leaves the synced attribute without it.
-    create_before_destroy = true
-  }
-}
-
 # Steps 4 and 5: the Dialpad -> Okta mapping of this one property (other properties of the mapping are
-# never touched), and "Apply Updates Now" when asked. It waits for the source override so that the
-# first reapply already reaches HR-sourced users, and is removed first on destroy.
+# never touched), and "Apply Updates Now" when asked. Referencing the user attribute orders it after the
+# attribute and its source override (so the first reapply already reaches HR-sourced users), and removes it
+# first on destroy.
 resource "dialpad_okta_attribute_mapping" "this" {
-  source_id = local.app_id
-  target_id = local.user_type_id
+  source_id        = local.app_id
+  target_user_type = var.user_type
 
   properties = {
     (dialpad_okta_user_attribute.this.name) = {
@@ -175,8 +155,6 @@ resource "dialpad_okta_attribute_mapping" "this" {
       delete = timeouts.value.delete
     }
   }
-
-  depends_on = [dialpad_okta_attribute_source.this]
 
   lifecycle {
     # A new user_type or app is another Okta mapping: the property is added there before it is

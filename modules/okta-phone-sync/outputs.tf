@@ -9,8 +9,8 @@ output "app_label" {
 }
 
 output "user_type_id" {
-  description = "Id of the Okta user type that holds the attribute (the mapping's target)."
-  value       = local.user_type_id
+  description = "Id of the Okta user type that holds the attribute (the mapping's target, resolved from user_type)."
+  value       = dialpad_okta_attribute_mapping.this.target_id
 }
 
 output "attribute_name" {
@@ -29,8 +29,8 @@ output "app_user_attribute_id" {
 }
 
 output "attribute_source_id" {
-  description = "Id of the dialpad_okta_attribute_source (<user_type>/<name>), or null when override_profile_source is false."
-  value       = one(dialpad_okta_attribute_source.this[*].id)
+  description = "Deprecated: the source priority is now set by the user attribute (master_type), so this is user_attribute_id (<user_type>/<name>) when override_profile_source is true, null otherwise. Kept for configurations that read it; it goes in the next major version."
+  value       = var.override_profile_source ? dialpad_okta_user_attribute.this.id : null
 }
 
 output "mapping_id" {
