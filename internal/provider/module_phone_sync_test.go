@@ -62,6 +62,11 @@ func dirConfig(t *testing.T, hcl string) config.TestStepConfigFunc {
 }
 
 func moduleConfig(t *testing.T, inputs ...string) string {
+	return moduleConfigFrom(moduleSource(t), inputs...)
+}
+
+// moduleConfigFrom is moduleConfig with the module read from source.
+func moduleConfigFrom(source string, inputs ...string) string {
 	return fmt.Sprintf(`
 module "sync" {
   source = %q
@@ -75,7 +80,7 @@ output "app_id" {
 output "attribute_name" {
   value = module.sync.attribute_name
 }
-`, moduleSource(t), strings.Join(inputs, "\n  "))
+`, source, strings.Join(inputs, "\n  "))
 }
 
 func TestAccPhoneSyncModule_basic(t *testing.T) {
