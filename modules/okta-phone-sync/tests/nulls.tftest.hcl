@@ -2,10 +2,8 @@
 # wrapper module can pass its own optional inputs straight through.
 
 mock_provider "dialpad" {
-  mock_data "dialpad_okta_user_type" {
-    defaults = {
-      id = "oty1mockdefault"
-    }
+  mock_resource "dialpad_okta_attribute_mapping" {
+    defaults = { target_id = "oty1mockdefault" }
   }
 }
 
@@ -50,7 +48,7 @@ run "null_inputs_take_the_defaults" {
     error_message = "null push_status or apply_to_existing_users did not become the default."
   }
   assert {
-    condition     = length(dialpad_okta_attribute_source.this) == 1
+    condition     = dialpad_okta_user_attribute.this.master_type == "OVERRIDE" && dialpad_okta_user_attribute.this.master_priority == tolist(["0oa1dialpad"])
     error_message = "null override_profile_source did not become the default (true)."
   }
   assert {

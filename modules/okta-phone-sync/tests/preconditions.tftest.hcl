@@ -8,10 +8,8 @@ mock_provider "dialpad" {
       profile_sourcing_enabled = true
     }
   }
-  mock_data "dialpad_okta_user_type" {
-    defaults = {
-      id = "oty1mockdefault"
-    }
+  mock_resource "dialpad_okta_attribute_mapping" {
+    defaults = { target_id = "oty1mockdefault" }
   }
 }
 

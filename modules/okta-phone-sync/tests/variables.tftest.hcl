@@ -8,10 +8,8 @@ mock_provider "dialpad" {
       profile_sourcing_enabled = true
     }
   }
-  mock_data "dialpad_okta_user_type" {
-    defaults = {
-      id = "oty1mockdefault"
-    }
+  mock_resource "dialpad_okta_attribute_mapping" {
+    defaults = { target_id = "oty1mockdefault" }
   }
 }
 
@@ -138,8 +136,8 @@ run "user_type_accepted" {
   command = plan
   variables { user_type = "contractor" }
   assert {
-    condition     = dialpad_okta_user_attribute.this.user_type == "contractor" && dialpad_okta_attribute_source.this[0].user_type == "contractor"
-    error_message = "user_type did not reach the user attribute and the source priority."
+    condition     = dialpad_okta_user_attribute.this.user_type == "contractor" && dialpad_okta_attribute_mapping.this.target_user_type == "contractor"
+    error_message = "user_type did not reach the user attribute and the mapping's target."
   }
 }
 
@@ -217,7 +215,7 @@ run "timeouts_accepted" {
   variables { timeouts = { create = "1h30m", read = "90s", update = "1.5h", delete = "500ms" } }
   assert {
     condition = alltrue([
-      for r in [dialpad_okta_user_attribute.this, dialpad_okta_app_user_attribute.this, dialpad_okta_attribute_source.this[0], dialpad_okta_attribute_mapping.this] :
+      for r in [dialpad_okta_user_attribute.this, dialpad_okta_app_user_attribute.this, dialpad_okta_attribute_mapping.this] :
       r.timeouts.create == "1h30m" && r.timeouts.read == "90s" && r.timeouts.update == "1.5h" && r.timeouts.delete == "500ms"
     ])
     error_message = "The timeouts did not reach every resource of the module."

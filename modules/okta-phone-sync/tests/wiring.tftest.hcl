@@ -8,22 +8,14 @@ mock_provider "dialpad" {
       profile_sourcing_enabled = true
     }
   }
-  mock_data "dialpad_okta_user_type" {
-    defaults = {
-      id = "oty1mockdefault"
-    }
-  }
   mock_resource "dialpad_okta_user_attribute" {
     defaults = { id = "mock-user-attribute" }
   }
   mock_resource "dialpad_okta_app_user_attribute" {
     defaults = { id = "mock-app-user-attribute" }
   }
-  mock_resource "dialpad_okta_attribute_source" {
-    defaults = { id = "mock-attribute-source" }
-  }
   mock_resource "dialpad_okta_attribute_mapping" {
-    defaults = { id = "mock-mapping-resource", mapping_id = "prm1mockmapping" }
+    defaults = { id = "mock-mapping-resource", mapping_id = "prm1mockmapping", target_id = "oty1mockdefault" }
   }
 }
 
@@ -42,19 +34,19 @@ run "app_by_id" {
   assert {
     condition = alltrue([
       dialpad_okta_app_user_attribute.this.app_id == "0oa1dialpad",
-      dialpad_okta_attribute_source.this[0].priority == tolist(["0oa1dialpad"]),
+      dialpad_okta_user_attribute.this.master_priority == tolist(["0oa1dialpad"]),
       dialpad_okta_attribute_mapping.this.source_id == "0oa1dialpad",
     ])
-    error_message = "The app user attribute, the source priority and the mapping must all use the given app id."
+    error_message = "The app user attribute, the source override and the mapping must all use the given app id."
   }
   assert {
-    condition     = dialpad_okta_attribute_mapping.this.target_id == "oty1mockdefault" && output.user_type_id == "oty1mockdefault"
-    error_message = "The mapping's target and the user_type_id output must be the looked-up user type."
+    condition     = dialpad_okta_attribute_mapping.this.target_user_type == "default" && output.user_type_id == "oty1mockdefault"
+    error_message = "The mapping must target user_type, and the user_type_id output must be the mapping's resolved target."
   }
   assert {
     condition = (
-      dialpad_okta_attribute_source.this[0].master_type == "OVERRIDE" &&
-      dialpad_okta_attribute_source.this[0].attribute_name == "dialpadPhone"
+      dialpad_okta_user_attribute.this.master_type == "OVERRIDE" &&
+      dialpad_okta_user_attribute.this.name == "dialpadPhone"
     )
     error_message = "The source priority must override the profile source for dialpadPhone."
   }
@@ -72,7 +64,7 @@ run "app_by_id" {
       output.attribute_name == "dialpadPhone" &&
       output.user_attribute_id == "mock-user-attribute" &&
       output.app_user_attribute_id == "mock-app-user-attribute" &&
-      output.attribute_source_id == "mock-attribute-source" &&
+      output.attribute_source_id == "mock-user-attribute" &&
       output.mapping_id == "prm1mockmapping" &&
       output.mapping_resource_id == "mock-mapping-resource"
     )
@@ -99,7 +91,7 @@ run "app_by_label" {
   assert {
     condition = alltrue([
       dialpad_okta_app_user_attribute.this.app_id == data.dialpad_okta_app.this[0].id,
-      dialpad_okta_attribute_source.this[0].priority == tolist([data.dialpad_okta_app.this[0].id]),
+      dialpad_okta_user_attribute.this.master_priority == tolist([data.dialpad_okta_app.this[0].id]),
       dialpad_okta_attribute_mapping.this.source_id == data.dialpad_okta_app.this[0].id,
     ])
     error_message = "The resources must use the id of the app found by label."
@@ -141,8 +133,8 @@ run "source_override_off" {
   }
 
   assert {
-    condition     = length(dialpad_okta_attribute_source.this) == 0
-    error_message = "override_profile_source = false must not create a source priority."
+    condition     = dialpad_okta_user_attribute.this.master_type == null && dialpad_okta_user_attribute.this.master_priority == null
+    error_message = "override_profile_source = false must leave the source priority unmanaged."
   }
   assert {
     condition     = output.attribute_source_id == null
