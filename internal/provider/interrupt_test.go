@@ -63,7 +63,7 @@ func (c interruptCase) name() string {
 // demo seed: the interruption points are fractions of it.
 var interruptCalls = map[string]int{
 	"composite create": 13, "composite update": 13, "composite destroy": 9,
-	"module create": 16, "module update": 14, "module destroy": 13,
+	"module create": 13, "module update": 13, "module destroy": 9,
 }
 
 func interruptCases() []interruptCase {
