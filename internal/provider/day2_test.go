@@ -115,11 +115,11 @@ func TestAccPhoneSyncModule_rename(t *testing.T) {
 		{ConfigDirectory: cfg(old), ConfigStateChecks: []statecheck.StateCheck{orgCheck(psWhole(org, fx.AppID, fx.UserType, old))}},
 		{
 			ConfigDirectory: cfg(renamed),
-			// New attributes and override first, the mapping moves in place, the old ones go last.
+			// New attributes first (the Okta user attribute created with the override), the mapping
+			// moves in place, the old ones go last.
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("module.sync.dialpad_okta_user_attribute.this", plancheck.ResourceActionCreateBeforeDestroy),
 				plancheck.ExpectResourceAction("module.sync.dialpad_okta_app_user_attribute.this", plancheck.ResourceActionCreateBeforeDestroy),
-				plancheck.ExpectResourceAction("module.sync.dialpad_okta_attribute_source.this[0]", plancheck.ResourceActionCreateBeforeDestroy),
 				plancheck.ExpectResourceAction("module.sync.dialpad_okta_attribute_mapping.this", plancheck.ResourceActionUpdate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{

@@ -207,12 +207,11 @@ func TestAccPhoneSyncModule_adopt(t *testing.T) {
 	if _, err := emu.Client().CreatePhoneSync(apiCtx(t), spec); err != nil {
 		t.Fatal(err)
 	}
-	ut := defaultUserTypeID(t, emu)
+	// The mapping's target by user type name, as the module configures it (target_user_type).
 	imports := map[string]string{
-		"module.sync.dialpad_okta_user_attribute.this":      "default/dialpadPhone",
-		"module.sync.dialpad_okta_app_user_attribute.this":  app + "/dialpadPhone",
-		"module.sync.dialpad_okta_attribute_source.this[0]": "default/dialpadPhone",
-		"module.sync.dialpad_okta_attribute_mapping.this":   app + "/" + ut + "/dialpadPhone",
+		"module.sync.dialpad_okta_user_attribute.this":     "default/dialpadPhone",
+		"module.sync.dialpad_okta_app_user_attribute.this": app + "/dialpadPhone",
+		"module.sync.dialpad_okta_attribute_mapping.this":  app + "/default/dialpadPhone",
 	}
 	hcl := emu.ProviderBlock() + moduleConfig(t, "app_id = "+acctest.Quote(app))
 	for to, id := range imports {
@@ -220,9 +219,19 @@ func TestAccPhoneSyncModule_adopt(t *testing.T) {
 	}
 	run, _ := newCLI(t, bin, hcl)
 	run(0, "get")
+	// An imported user attribute does not manage its source priority (another resource may): the
+	// module's master_type and master_priority are the one in-place change, which finds the
+	// override there and writes nothing.
+	emu.ResetStats(t)
 	out := run(0, "apply", "-auto-approve")
-	if !strings.Contains(out, "4 imported, 0 added, 0 changed, 0 destroyed") {
-		t.Errorf("adopting the console-made sync did more than import:\n%s", out)
+	if !strings.Contains(out, "3 imported, 0 added, 1 changed, 0 destroyed") ||
+		!regexp.MustCompile(`(?s)module\.sync\.dialpad_okta_user_attribute\.this will be updated in-place.*\+ master_type\s+= "OVERRIDE"`).MatchString(out) {
+		t.Errorf("adopting the console-made sync did more than import and take over the source override:\n%s", out)
+	}
+	for route, n := range emu.Stats(t).ByRoute {
+		if n > 0 && !strings.HasPrefix(route, "GET ") {
+			t.Errorf("adopting the console-made sync wrote to Okta: %d x %s", n, route)
+		}
 	}
 	if out := run(0, "plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 		t.Errorf("the plan after the import is not empty:\n%s", out)

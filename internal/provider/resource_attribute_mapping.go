@@ -94,8 +94,8 @@ const targetUserTypeDescription = "The mapping's target as a user type, the simp
 	"plan reads anyway, to `target_id` and `mapping_id`. Changing between spellings of the same type, or moving from " +
 	"`target_id` to the same type's `target_user_type`, replaces nothing and writes nothing to Okta; another type " +
 	"replaces the resource. A user type that does not exist fails the plan with the list of the org's user types. " +
-	"After an import it is null (the import ID names the target by id): setting it then plans an in-place change " +
-	"of this argument only."
+	"An import ID that names the target by user type (`<app_id>/default/<property>`) imports it as `target_user_type`; " +
+	"one that names it by id leaves it null, and setting it then plans an in-place change of this argument only."
 
 func (r *attributeMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_okta_attribute_mapping"
@@ -622,8 +622,8 @@ func (r *attributeMappingResource) Delete(ctx context.Context, req resource.Dele
 	}
 }
 
-// ImportState takes "<source_id>/<target_id>/<prop>[,<prop>...]": only the named properties
-// become owned, and each must exist.
+// ImportState takes "<source_id>/<target>/<prop>[,<prop>...]", the target an id or, for an app
+// source, a user type's name: only the named properties become owned, and each must exist.
 func (r *attributeMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	source, target, names, err := okta.ParseMappingImportID(req.ID)
 	if err != nil {
@@ -633,6 +633,12 @@ func (r *attributeMappingResource) ImportState(ctx context.Context, req resource
 	if r.client == nil {
 		resp.Diagnostics.AddError("Cannot import Okta mapping properties", errNotConfigured)
 		return
+	}
+	// The target may be given as a user type's name ("default", "user", "contractor"): it is then
+	// imported as target_user_type, so a configuration that names the type plans no change.
+	targetUserType := types.StringNull()
+	if id, _, err := r.client.FindAppUserTypeMapping(ctx, source, target); err == nil && id != target {
+		targetUserType, target = types.StringValue(target), id
 	}
 	m, err := r.client.FindMapping(ctx, source, target)
 	if err != nil {
@@ -657,6 +663,7 @@ func (r *attributeMappingResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), source+"/"+target)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("source_id"), source)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("target_id"), target)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("target_user_type"), targetUserType)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("mapping_id"), m.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apply_to_existing_users"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("properties"), mappingPropertiesValue(props, &resp.Diagnostics))...)
