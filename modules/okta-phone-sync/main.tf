@@ -21,8 +21,8 @@ locals {
   # one API call less.
   lookup_app = var.app_id == null || (var.require_profile_sourcing && !local.sourcing_needed)
 
-  app_id       = var.app_id != null ? var.app_id : one(data.dialpad_okta_app.this[*].id)
-  app_label    = var.app_label != null ? var.app_label : one(data.dialpad_okta_app.this[*].label)
+  app_id      = var.app_id != null ? var.app_id : one(data.dialpad_okta_app.this[*].id)
+  app_label   = var.app_label != null ? var.app_label : one(data.dialpad_okta_app.this[*].label)
   sourcing_on = local.lookup_app ? one(data.dialpad_okta_app.this[*].profile_sourcing_enabled) : true
 
   # The timeouts block only when a timeout is set: an empty block where the state (after an import)
