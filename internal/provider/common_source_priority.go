@@ -25,7 +25,7 @@ import (
 const masterTypeDescription = "`PROFILE_MASTER` (inherit from the user's profile source), `OKTA` (only Okta and " +
 	"admins set it), or `OVERRIDE` (the apps in `%s`, highest first)."
 
-// masterPriorityDescription describes the priority list argument (named %s by the caller).
+// masterPriorityDescription describes the priority list argument of either resource.
 const masterPriorityDescription = "With `master_type = \"OVERRIDE\"` (and only then): app ids in priority order, highest " +
 	"first; `\"OKTA\"` stands for Okta itself. Each app must be a profile source."
 
