@@ -183,6 +183,15 @@ func (c *Client) preReadMapping(ctx context.Context, id string, batch []*mapping
 			q.settle(id, []*mappingOp{op}, m, nil)
 			continue
 		}
+		// A property the mapping no longer has is removed already: post only the others (a null
+		// for an absent property is what a refused blind removal may have been refused for).
+		var remove []string
+		for _, name := range op.remove {
+			if _, ok := m.Properties[name]; ok {
+				remove = append(remove, name)
+			}
+		}
+		op.remove = remove
 		active = append(active, op)
 	}
 	return active
@@ -227,6 +236,14 @@ func (c *Client) postMappingBatch(ctx context.Context, id string, active []*mapp
 				for _, op := range active {
 					c.runMappingBatch(ctx, id, []*mappingOp{op})
 				}
+				return
+			}
+			if op := active[0]; op.blind && round == 0 && len(op.set) == 0 && isClientError(err) {
+				// A removal sent blind: read what Okta holds and decide from that (a property
+				// already gone is removed), as a schema delete does. A refused set is an error
+				// at once: there is nothing to read that would change it.
+				op.blind = false
+				c.runMappingBatch(ctx, id, active)
 				return
 			}
 			q.settle(id, active, nil, c.translate(err, nil, "mapping", id))

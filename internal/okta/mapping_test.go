@@ -20,6 +20,9 @@ type fakeMappings struct {
 	props     map[string]map[string]any
 	dropNext  int // POSTs answered 200 and ignored
 	failAfter int // POSTs applied, then answered 503
+	// refuseAbsentNull answers 400 to a null for a property the mapping does not have (whether
+	// real Okta does is not recorded).
+	refuseAbsentNull bool
 	posts     int
 	gets      int // reads of the mapping by id
 	bodies    []string
@@ -60,6 +63,13 @@ func (f *fakeMappings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if strings.Contains(string(v), `"bad"`) {
 				w.WriteHeader(http.StatusBadRequest)
 				w.Write([]byte(`{"errorCode":"E0000001","errorSummary":"Api validation failed: mapping","errorCauses":[{"errorSummary":"Invalid expression for property ` + k + `"}]}`))
+				return
+			}
+		}
+		for k, v := range body.Properties {
+			if _, ok := f.props[k]; !ok && string(v) == "null" && f.refuseAbsentNull {
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"errorCode":"E0000001","errorSummary":"Api validation failed: mapping","errorCauses":[{"errorSummary":"No property ` + k + `"}]}`))
 				return
 			}
 		}
@@ -444,5 +454,32 @@ func TestMappingWriteByStaleIDFallsBack(t *testing.T) {
 	}
 	if err := c.DeleteMappingPropertiesByID(ctx, "prmGone", "0oaMissing", "otyDefault", []string{"x"}); err != nil {
 		t.Fatalf("a mapping gone with its source: %v, want success", err)
+	}
+}
+
+// A removal is posted without a read first; when Okta refuses it (4xx) the mapping is read and the
+// removal decided from what it holds: a property already gone is removed.
+func TestRemovalOfAbsentMappingPropertyRefusedIsDone(t *testing.T) {
+	f := &fakeMappings{props: seedProps(), refuseAbsentNull: true}
+	c := newServerClient(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	before := len(f.props)
+	if err := c.DeleteMappingProperties(ctx, "0oaApp", "otyDefault", []string{"absent"}); err != nil {
+		t.Fatalf("removal of an absent mapping property refused by Okta = %v, want done", err)
+	}
+	if f.posts != 1 || len(f.props) != before {
+		t.Errorf("%d posts, %d properties (want the one refused null, and the %d properties kept)", f.posts, len(f.props), before)
+	}
+	// One absent, one present: refused for the absent one, read, and the present one removed alone.
+	f.props["gone"] = map[string]any{"expression": "appuser.x", "pushStatus": "PUSH"}
+	if err := c.DeleteMappingProperties(ctx, "0oaApp", "otyDefault", []string{"absent2", "gone"}); err != nil {
+		t.Fatalf("removal of an absent and a present property = %v, want done", err)
+	}
+	if _, ok := f.props["gone"]; ok || f.posts != 3 || len(f.props) != before {
+		t.Errorf("after %d posts the mapping holds %v; want gone removed by a third post, the rest kept", f.posts, f.props)
+	}
+	if last := f.bodies[len(f.bodies)-1]; strings.Contains(last, "absent2") {
+		t.Errorf("the post after the read still removes the absent property: %s", last)
 	}
 }

@@ -102,9 +102,11 @@ var (
 	interruptBuildErr error
 )
 
-// interruptProvider builds the provider binary once per test binary.
+// interruptProvider builds the provider binary once per test binary. The tests that drive the real
+// CLI with it are acceptance tests: without TF_ACC they skip here, before the build.
 func interruptProvider(t *testing.T) string {
 	t.Helper()
+	acctest.PreCheck(t)
 	interruptBuild.Do(func() {
 		root, err := acctest.ModuleRoot()
 		if err != nil {
