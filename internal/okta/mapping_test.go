@@ -23,9 +23,9 @@ type fakeMappings struct {
 	// refuseAbsentNull answers 400 to a null for a property the mapping does not have (whether
 	// real Okta does is not recorded).
 	refuseAbsentNull bool
-	posts     int
-	gets      int // reads of the mapping by id
-	bodies    []string
+	posts            int
+	gets             int // reads of the mapping by id
+	bodies           []string
 }
 
 func (f *fakeMappings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
