@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
@@ -17,12 +16,6 @@ import (
 	"github.com/dialpad/terraform-provider-dialpad/internal/okta"
 )
 
-// The emulator's routes of a mapping read by id and a mapping write (calls_test.go has the rest).
-const (
-	routeMappingByID = "GET /api/v1/mappings/{id}"
-	routeMappingPost = "POST /api/v1/mappings/{id}"
-)
-
 // mappingToTypeConfig is a dialpad_okta_attribute_mapping from sourceID to the user type named
 // targetUserType (target_user_type, no data source), plus extra inside the resource.
 func mappingToTypeConfig(sourceID, targetUserType string, props map[string]mprop, extra string) string {
@@ -35,31 +28,19 @@ func mappingToTypeConfig(sourceID, targetUserType string, props map[string]mprop
 // typeConfig is the attributes plus a mapping from sourceID to targetUserType, keyed by attribute
 // label (liveTestAttrs.config with target_user_type instead of target_id).
 func (a liveTestAttrs) typeConfig(sourceID, targetUserType string, props map[string]mprop, extra string) string {
-	labels := make([]string, 0, len(a))
-	for l := range a {
-		labels = append(labels, l)
-	}
-	sort.Strings(labels)
-	var b strings.Builder
-	for _, l := range labels {
-		fmt.Fprintf(&b, "resource \"dialpad_okta_user_attribute\" %q {\n  name  = %q\n  title = \"Mapping test %s\"\n}\n\n", l, a[l], l)
-	}
-	keyed := map[string]mprop{}
-	for l, p := range props {
-		keyed["(dialpad_okta_user_attribute."+l+".name)"] = p
-	}
-	return b.String() + mappingToTypeConfig(sourceID, targetUserType, keyed, extra)
+	attrs, keyed := a.attributes(props)
+	return attrs + mappingToTypeConfig(sourceID, targetUserType, keyed, extra)
 }
 
 // mappingCalls checks what the emulator counted since the step's PreConfig reset: GETs of the
 // mapping by id and POSTs to it.
 func mappingCalls(emu *acctest.Emulator, reads, posts int) resource.TestCheckFunc {
 	return emu.CheckStats(func(s acctest.Stats) error {
-		if got := s.ByRoute[routeMappingByID]; got != reads {
-			return fmt.Errorf("%s: %d calls, want %d (by route: %v)", routeMappingByID, got, reads, s.ByRoute)
+		if got := s.ByRoute[routeMapping]; got != reads {
+			return fmt.Errorf("%s: %d calls, want %d (by route: %v)", routeMapping, got, reads, s.ByRoute)
 		}
-		if got := s.ByRoute[routeMappingPost]; got != posts {
-			return fmt.Errorf("%s: %d calls, want %d (by route: %v)", routeMappingPost, got, posts, s.ByRoute)
+		if got := s.ByRoute[routePostMapping]; got != posts {
+			return fmt.Errorf("%s: %d calls, want %d (by route: %v)", routePostMapping, got, posts, s.ByRoute)
 		}
 		return nil
 	})
@@ -219,7 +200,7 @@ func TestAccAttributeMapping_targetUserTypeUpgrade(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					emu.CheckStats(func(s acctest.Stats) error {
-						if n := s.ByRoute[routeMappingPost]; n != 0 {
+						if n := s.ByRoute[routePostMapping]; n != 0 {
 							return fmt.Errorf("the upgrade wrote the mapping %d times, want none", n)
 						}
 						return nil

@@ -200,6 +200,13 @@ func newTestAttrs(org acctest.Org, labels ...string) liveTestAttrs {
 // config is the attributes plus the mapping from sourceID to the default user type, whose
 // properties are keyed by attribute label.
 func (a liveTestAttrs) config(sourceID string, props map[string]mprop, extra string) string {
+	attrs, keyed := a.attributes(props)
+	return attrs + mappingConfig(sourceID, keyed, extra)
+}
+
+// attributes is a dialpad_okta_user_attribute per label, and props (keyed by label) keyed by the
+// expression of that attribute's name, as a mapping's properties reference it.
+func (a liveTestAttrs) attributes(props map[string]mprop) (string, map[string]mprop) {
 	labels := make([]string, 0, len(a))
 	for l := range a {
 		labels = append(labels, l)
@@ -213,7 +220,7 @@ func (a liveTestAttrs) config(sourceID string, props map[string]mprop, extra str
 	for l, p := range props {
 		keyed["(dialpad_okta_user_attribute."+l+".name)"] = p
 	}
-	return b.String() + mappingConfig(sourceID, keyed, extra)
+	return b.String(), keyed
 }
 
 func (a liveTestAttrs) destroyed(org acctest.Org, snap *acctest.Snapshot) resource.TestCheckFunc {

@@ -73,6 +73,16 @@ func checkMaster(t *testing.T, org acctest.Org, name, masterType string, priorit
 	}
 }
 
+// checkStoredMaster is checkMaster on an emulator that omits master (omit_master): what Okta
+// stores, read with master shown again, and omitted after.
+func checkStoredMaster(t *testing.T, emu *acctest.Emulator, name, masterType string, priority ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
+		defer emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
+		return checkMaster(t, emu, name, masterType, priority...)(s)
+	}
+}
+
 func TestAccAttributeSource_basic(t *testing.T) {
 	t.Parallel()
 	org := acctest.NewOrg(t)
@@ -371,14 +381,6 @@ func TestAccAttributeSource_masterNotReported(t *testing.T) {
 	emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
 	app, name := emu.Fixtures().AppID, emu.RandomName("nomaster")
 	emu.EnsureProfileSource(t, app)
-	// What Okta stores, read with master shown again.
-	stored := func(masterType string, priority ...string) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
-			defer emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
-			return checkMaster(t, emu, name, masterType, priority...)(s)
-		}
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -392,12 +394,12 @@ func TestAccAttributeSource_masterNotReported(t *testing.T) {
 					statecheck.ExpectKnownValue(sourceAddr, tfjsonpath.New("master_type"), knownvalue.StringExact("OVERRIDE")),
 					statecheck.ExpectKnownValue(sourceAddr, tfjsonpath.New("priority"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(app)})),
 				},
-				Check:            stored(okta.MasterOverride, app),
+				Check:            checkStoredMaster(t, emu, name, okta.MasterOverride, app),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
 				Config:           emu.Config(sourceConfig(name, "d", "OKTA")),
-				Check:            stored(okta.MasterOkta),
+				Check:            checkStoredMaster(t, emu, name, okta.MasterOkta),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},

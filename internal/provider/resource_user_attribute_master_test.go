@@ -338,13 +338,6 @@ func TestAccUserAttribute_masterNotReported(t *testing.T) {
 	emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
 	app, name := emu.Fixtures().AppID, emu.RandomName("nomaster")
 	emu.EnsureProfileSource(t, app)
-	stored := func(masterType string, priority ...string) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(false)})
-			defer emu.SetFaults(t, acctest.Faults{OmitMaster: acctest.Ptr(true)})
-			return checkMaster(t, emu, name, masterType, priority...)(s)
-		}
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -358,17 +351,17 @@ func TestAccUserAttribute_masterNotReported(t *testing.T) {
 					statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("master_type"), knownvalue.StringExact("OVERRIDE")),
 					statecheck.ExpectKnownValue(userAttrAddr, tfjsonpath.New("master_priority"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(app)})),
 				},
-				Check:            stored(okta.MasterOverride, app),
+				Check:            checkStoredMaster(t, emu, name, okta.MasterOverride, app),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
 				Config:           emu.Config(userAttributeConfig(name, "Sourced (renamed)", masterArgs("OKTA"))),
-				Check:            stored(okta.MasterOkta),
+				Check:            checkStoredMaster(t, emu, name, okta.MasterOkta),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
 				Config:           emu.Config(userAttributeConfig(name, "Sourced (renamed)", "")),
-				Check:            stored(okta.MasterProfileMaster),
+				Check:            checkStoredMaster(t, emu, name, okta.MasterProfileMaster),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
